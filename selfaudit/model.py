@@ -257,6 +257,9 @@ class CodeRef:
     strings: list[str] = field(default_factory=list)
     numbers: list[float] = field(default_factory=list)
     container: str | None = None
+    #: Set by reachability analysis: reachable from any entry point, and the shortest path.
+    reachable: bool | None = None
+    path: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -573,6 +576,7 @@ class Report:
     schema_version: str = SCHEMA_VERSION
     #: Not serialised: the facts and inventory the report was built from (for renderers/docs).
     facts: AppFacts | None = field(default=None, repr=False, compare=False)
+    inventory: Inventory | None = field(default=None, repr=False, compare=False)
 
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]
@@ -584,7 +588,7 @@ class Report:
 
 _RENAMES = {"class_name": "class"}
 _UNRENAMES = {v: k for k, v in _RENAMES.items()}
-_SKIP = {"facts", "code", "check"}
+_SKIP = {"facts", "code", "check", "inventory"}
 
 
 def to_dict(obj: Any) -> Any:

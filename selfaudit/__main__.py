@@ -1,0 +1,5 @@
+"""``python -m selfaudit`` runs the CLI."""
+
+from selfaudit.cli import run
+
+run()
