@@ -81,7 +81,47 @@ def _auditor(config_path: Path | None, start: Path | None, disable=(), plugins_d
     return Auditor(cfg, disable_plugins=names)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Commands that live in their own modules, imported only when invoked (keeps start-up light).
+#: name → "module:attribute". A module that is not present yet simply does not offer its command.
+LAZY_COMMANDS: dict[str, str] = {
+    "hook": "selfaudit.commands.hook:hook",
+    "init": "selfaudit.commands.docs:init",
+    "docs": "selfaudit.commands.docs:docs",
+    "baseline": "selfaudit.commands.baseline:baseline",
+    "gradle": "selfaudit.commands.gradle:gradle",
+    "knowledge": "selfaudit.commands.knowledge:knowledge",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose extra commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names.update(n for n in LAZY_COMMANDS if self._available(n))
+        return sorted(names)
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        import importlib.util
+
+        module = LAZY_COMMANDS[name].split(":")[0]
+        try:
+            return importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in LAZY_COMMANDS or not self._available(name):
+            return cmd
+        import importlib
+
+        module, attr = LAZY_COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="selfaudit")
 def cli() -> None:
     """selfaudit: a privacy-compliance self-audit for Android apps.
