@@ -47,6 +47,9 @@ __all__ = [
     "from_dict",
 ]
 
+#: Field metadata for values that never go into JSON (lazy code access, callables, back-references).
+_NOT_JSON = {"json": False}
+
 #: Version of the JSON report layout (``schema/report.schema.json``). Bump the minor number for
 #: additions and the major number for anything that could break a reader.
 SCHEMA_VERSION = "1.0"
@@ -344,8 +347,8 @@ class AppFacts:
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Lazy code access for reachability; not serialised.
-    code: Any = field(default=None, repr=False, compare=False)
-    extra: dict[str, Any] = field(default_factory=dict)
+    code: Any = field(default=None, repr=False, compare=False, metadata=_NOT_JSON)
+    extra: dict[str, Any] = field(default_factory=dict, metadata=_NOT_JSON)
 
     def component(self, name: str) -> Component | None:
         for c in self.components:
@@ -483,7 +486,7 @@ class Rule:
     remediation_en: str
     remediation_zh: str
     regulations: list[RegulationRef] = field(default_factory=list)
-    check: CheckFn | None = field(default=None, repr=False, compare=False)
+    check: CheckFn | None = field(default=None, repr=False, compare=False, metadata=_NOT_JSON)
     tags: list[str] = field(default_factory=list)
     enabled_by_default: bool = True
     plugin: str | None = None  # filled by the plugin manager: which plugin provided it
@@ -575,8 +578,8 @@ class Report:
     rules: list[dict[str, Any]] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
     #: Not serialised: the facts and inventory the report was built from (for renderers/docs).
-    facts: AppFacts | None = field(default=None, repr=False, compare=False)
-    inventory: Inventory | None = field(default=None, repr=False, compare=False)
+    facts: AppFacts | None = field(default=None, repr=False, compare=False, metadata=_NOT_JSON)
+    inventory: Inventory | None = field(default=None, repr=False, compare=False, metadata=_NOT_JSON)
 
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]
@@ -588,7 +591,6 @@ class Report:
 
 _RENAMES = {"class_name": "class"}
 _UNRENAMES = {v: k for k, v in _RENAMES.items()}
-_SKIP = {"facts", "code", "check", "inventory"}
 
 
 def to_dict(obj: Any) -> Any:
@@ -596,7 +598,7 @@ def to_dict(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in dataclasses.fields(obj):
-            if f.name in _SKIP:
+            if f.metadata.get("json") is False:
                 continue
             out[_RENAMES.get(f.name, f.name)] = to_dict(getattr(obj, f.name))
         return out
@@ -623,7 +625,7 @@ def from_dict(cls: type[T], data: Any) -> T:
     kwargs = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         key = _RENAMES.get(f.name, f.name)
-        if key not in data or f.name in _SKIP:
+        if key not in data or f.metadata.get("json") is False:
             continue
         kwargs[f.name] = _convert(hints[f.name], data[key])
     return cls(**kwargs)
