@@ -1,0 +1,323 @@
+"""The app's code as a set of DEX files: knowledge-API references and the lazy CodeModel.
+
+Two jobs, both over the same :class:`~selfaudit.collect.dex.Dex` objects:
+
+* :func:`find_references` turns the knowledge base's sensitive APIs into ``CodeRef`` facts:
+  index lookups per DEX, one regex scan, then decoding only the methods that hit.
+* :class:`DexCodeModel` implements :class:`selfaudit.model.CodeModel` for the rules stage's
+  reachability. It decodes a class's method table only when that class is asked about and a
+  method's bytecode only when its calls are asked for; across DEX files a class resolves to the
+  first DEX that defines it, as the platform's class loader does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from selfaudit.collect.dex import INVOKE_KINDS, Dex, MethodCode, descriptor_to_name, name_to_descriptor
+from selfaudit.model import Call, CodeRef, Location
+
+__all__ = ["find_references", "DexCodeModel", "Reference", "REFLECTION_APIS"]
+
+#: APIs whose constant string arguments name a reflection target; scanned whether or not the
+#: knowledge base lists them (kind, class, member).
+REFLECTION_APIS = (
+    ("class", "java.lang.Class", "forName"),
+    ("class", "java.lang.ClassLoader", "loadClass"),
+    ("member", "java.lang.Class", "getMethod"),
+    ("member", "java.lang.Class", "getDeclaredMethod"),
+    ("member", "java.lang.Class", "getField"),
+    ("member", "java.lang.Class", "getDeclaredField"),
+)
+_CLASS_LIKE = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
+_MEMBER_LIKE = re.compile(r"^[A-Za-z_$][\w$]*$")
+
+
+@dataclass
+class Reference:
+    """One validated reference from app code to a looked-for API (internal form)."""
+
+    target: object  # the SensitiveAPI (or a REFLECTION_APIS tuple)
+    kind: str  # call | field | string
+    dex: Dex
+    caller: tuple[str, str, str]  # class descriptor, method name, proto
+    offset: int
+    code: MethodCode
+
+
+def _unique(items: Iterable) -> list:
+    seen = set()
+    out = []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def find_references(dexes: list[Dex], apis: Iterable, extra_calls: Iterable = ()) -> list[Reference]:
+    """Every validated reference to ``apis`` (SensitiveAPI-like: kind, class_name, member, value)
+    plus ``extra_calls`` (objects with ``class_name``/``member``, treated as calls)."""
+    apis = list(apis)
+    extra = list(extra_calls)
+    out: list[Reference] = []
+    for dex in dexes:
+        m_targets: dict[int, list] = {}
+        f_targets: dict[int, list] = {}
+        s_targets: dict[int, list] = {}
+        for api in apis + extra:
+            kind = getattr(api, "kind", "call")
+            if kind == "string":
+                if api.value:
+                    for s in dex.string_prefix_range(api.value):
+                        s_targets.setdefault(s, []).append(api)
+                continue
+            desc = name_to_descriptor(api.class_name)
+            if kind == "field":
+                for f in dex.find_fields(desc, api.member):
+                    f_targets.setdefault(f, []).append(api)
+            else:
+                for m in dex.find_methods(desc, api.member):
+                    m_targets.setdefault(m, []).append(api)
+        if not (m_targets or f_targets or s_targets):
+            continue
+        hits = dex.scan(set(m_targets), set(f_targets), set(s_targets))
+        for code_off, (_start, midx, _cdi) in sorted(hits.items()):
+            mc = dex.method_code(code_off)
+            caller = dex.method_ref(midx)
+            for off, op, t in mc.invokes:
+                if op < 0xFA:
+                    for api in m_targets.get(t, ()):
+                        out.append(Reference(api, "call", dex, caller, off, mc))
+            for off, _op, f in mc.field_reads:
+                for api in f_targets.get(f, ()):
+                    out.append(Reference(api, "field", dex, caller, off, mc))
+            for off, s in mc.strings:
+                for api in s_targets.get(s, ()):
+                    out.append(Reference(api, "string", dex, caller, off, mc))
+    return out
+
+
+def method_strings(dex: Dex, mc: MethodCode) -> list[str]:
+    return _unique(dex.string(s) for _o, s in mc.strings)
+
+
+def location_of(ref: Reference) -> Location:
+    cls, name, proto = ref.caller
+    return Location(file=_file_of(ref.dex), class_name=descriptor_to_name(cls), method=name, descriptor=proto)
+
+
+def _file_of(dex: Dex) -> str:
+    if dex.container and dex.container != dex.name:
+        return f"{dex.container}!{dex.name}" if not dex.container.endswith(".dex") else dex.container
+    return dex.name
+
+
+def to_code_refs(refs: list[Reference]) -> list[CodeRef]:
+    """``CodeRef`` facts for knowledge-API references, applying each API's ``args_any``."""
+    out = []
+    cache: dict[int, tuple[list[str], list[int]]] = {}
+    for ref in refs:
+        api = ref.target
+        key = id(ref.code)
+        if key not in cache:
+            cache[key] = (method_strings(ref.dex, ref.code), _unique(ref.code.numbers))
+        strings, numbers = cache[key]
+        args_any = getattr(api, "args_any", ())
+        if args_any and not any(a in strings for a in args_any):
+            continue
+        out.append(CodeRef(
+            api_id=api.id,
+            api=api.api,
+            kind=ref.kind,
+            location=location_of(ref),
+            strings=list(strings),
+            numbers=list(numbers),
+            container=ref.dex.container,
+        ))
+    return out
+
+
+def reflection_targets(refs: list[Reference]) -> list[dict]:
+    """Constant strings passed near reflection calls: class names for forName/loadClass, member
+    names for getMethod/getField; one entry per (caller, API, value)."""
+    out = []
+    seen = set()
+    for ref in refs:
+        kind, cls, member = ref.target
+        pattern = _CLASS_LIKE if kind == "class" else _MEMBER_LIKE
+        loc = location_of(ref)
+        for s in method_strings(ref.dex, ref.code):
+            if pattern.match(s):
+                key = (loc.class_name, loc.method, loc.descriptor, member, s)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append({
+                    "value": s,
+                    "api": f"{cls}.{member}",
+                    "class": loc.class_name,
+                    "method": loc.method,
+                    "descriptor": loc.descriptor,
+                    "file": loc.file,
+                })
+    return out
+
+
+class _ReflectionAPI:
+    __slots__ = ("kind", "class_name", "member", "target")
+
+    def __init__(self, target: tuple[str, str, str]) -> None:
+        self.kind = "call"
+        self.class_name = target[1]
+        self.member = target[2]
+        self.target = target
+
+
+def reflection_apis() -> list[_ReflectionAPI]:
+    return [_ReflectionAPI(t) for t in REFLECTION_APIS]
+
+
+# --------------------------------------------------------------------------------------------
+# CodeModel
+# --------------------------------------------------------------------------------------------
+
+
+def split_key(key: str) -> tuple[str, str, str]:
+    """``com.a.B.m(I)V`` → (``com.a.B``, ``m``, ``(I)V``)."""
+    paren = key.find("(")
+    head, desc = (key, "") if paren < 0 else (key[:paren], key[paren:])
+    cls, _, name = head.rpartition(".")
+    return cls, name, desc
+
+
+class DexCodeModel:
+    """Lazy :class:`selfaudit.model.CodeModel` over a list of DEX files (first definition wins).
+
+    Method keys are ``binary.Class.name`` + JVM descriptor. Methods outside the app (framework,
+    missing classes) have no calls. Beyond the protocol it answers what reachability rules ask
+    cheaply: :meth:`strings`, :meth:`numbers`, :meth:`field_reads`, :meth:`location`.
+    """
+
+    def __init__(self, dexes: list[Dex]) -> None:
+        self._dexes = dexes
+        self._classes: dict[str, tuple[Dex, object]] | None = None
+        self._methods: dict[str, dict[str, tuple[Dex, int, int]]] = {}
+
+    # -- classes -----------------------------------------------------------------------------
+
+    def _index(self) -> dict[str, tuple[Dex, object]]:
+        if self._classes is None:
+            classes: dict[str, tuple[Dex, object]] = {}
+            for dex in self._dexes:
+                for cdef in dex.class_defs():
+                    name = descriptor_to_name(dex.type_name(cdef.type_idx))
+                    classes.setdefault(name, (dex, cdef))
+            self._classes = classes
+        return self._classes
+
+    def class_names(self) -> list[str]:
+        return list(self._index())
+
+    def has_class(self, class_name: str) -> bool:
+        return class_name in self._index()
+
+    def superclass(self, class_name: str) -> str | None:
+        hit = self._index().get(class_name)
+        if hit is None:
+            return None
+        sup = hit[0].superclass(hit[1])
+        return descriptor_to_name(sup) if sup else None
+
+    def interfaces(self, class_name: str) -> list[str]:
+        hit = self._index().get(class_name)
+        if hit is None:
+            return []
+        return [descriptor_to_name(i) for i in hit[0].interfaces(hit[1])]
+
+    def _class_methods(self, class_name: str) -> dict[str, tuple[Dex, int, int]]:
+        table = self._methods.get(class_name)
+        if table is None:
+            table = {}
+            hit = self._index().get(class_name)
+            if hit is not None:
+                dex, cdef = hit
+                for midx, access, code_off in dex.class_methods(cdef):
+                    _cls, name, proto = dex.method_ref(midx)
+                    table.setdefault(name + proto, (dex, code_off, access))
+            self._methods[class_name] = table
+        return table
+
+    def methods_of(self, class_name: str) -> list[str]:
+        return [f"{class_name}.{sig}" for sig, (_d, code_off, _a) in self._class_methods(class_name).items()
+                if code_off]
+
+    def has_method(self, key: str) -> bool:
+        cls, name, desc = split_key(key)
+        return (name + desc) in self._class_methods(cls)
+
+    def _code(self, key: str) -> tuple[Dex, MethodCode] | None:
+        cls, name, desc = split_key(key)
+        hit = self._class_methods(cls).get(name + desc)
+        if hit is None or not hit[1]:
+            return None
+        dex, code_off, _acc = hit
+        return dex, dex.method_code(code_off)
+
+    # -- methods -----------------------------------------------------------------------------
+
+    def calls(self, method: str) -> list[Call]:
+        found = self._code(method)
+        if found is None:
+            return []
+        dex, mc = found
+        out = []
+        for off, op, midx in mc.invokes:
+            cls, name, proto = dex.method_ref(midx)
+            out.append(Call(f"{descriptor_to_name(cls)}.{name}{proto}", off, INVOKE_KINDS.get(op, "invoke")))
+        return out
+
+    def instantiated(self, method: str) -> list[str]:
+        found = self._code(method)
+        if found is None:
+            return []
+        dex, mc = found
+        return _unique(descriptor_to_name(dex.type_name(t)) for _o, t in mc.new_instances)
+
+    def strings(self, method: str) -> list[str]:
+        """The method's ``const-string`` values in code order (no duplicates)."""
+        found = self._code(method)
+        return method_strings(*found) if found else []
+
+    def numbers(self, method: str) -> list[int]:
+        """Numeric constants (float/double as IEEE bit patterns), no duplicates."""
+        found = self._code(method)
+        return _unique(found[1].numbers) if found else []
+
+    def field_reads(self, method: str) -> list[str]:
+        """Fields the method reads (``iget``/``sget``) as ``binary.Class.field``."""
+        found = self._code(method)
+        if found is None:
+            return []
+        dex, mc = found
+        out = []
+        for _o, _op, fidx in mc.field_reads:
+            cls, name, _typ = dex.field_ref(fidx)
+            out.append(f"{descriptor_to_name(cls)}.{name}")
+        return _unique(out)
+
+    def const_classes(self, method: str) -> list[str]:
+        found = self._code(method)
+        if found is None:
+            return []
+        dex, mc = found
+        return _unique(descriptor_to_name(dex.type_name(t)) for _o, t in mc.const_classes)
+
+    def location(self, method: str) -> Location | None:
+        cls, name, desc = split_key(method)
+        hit = self._class_methods(cls).get(name + desc)
+        if hit is None:
+            return None
+        return Location(file=_file_of(hit[0]), class_name=cls, method=name, descriptor=desc)

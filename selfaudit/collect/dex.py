@@ -1,0 +1,641 @@
+"""An index-first DEX reader: find references to known APIs without decoding the whole file.
+
+androguard's full analysis decodes every method of every class into objects (seconds and a GiB
+on a large app). An audit asks narrow questions: *which methods call these 50 APIs*, *which
+classes exist*, *what does this one method call*. The DEX format answers them from its sorted id
+tables (perf-baseline section D):
+
+1. ``string_ids`` are sorted by content, ``type_ids`` by string index, ``method_ids`` and
+   ``field_ids`` by (class, name, ...): bisecting them turns an API name into a set of method or
+   field indices in microseconds, and a DEX that does not reference an API is never scanned.
+2. One compiled bytes regex over the code section finds every instruction that *could* reference
+   one of those indices (an invoke / field-get / const-string opcode byte, one byte, the index).
+3. Each candidate is mapped to its method through ``class_data`` and that one method is
+   re-tokenised on instruction boundaries, which rejects the false candidates (operand or payload
+   bytes that look like an instruction).
+4. Everything else (a method's calls, constants, field reads, created classes) is decoded lazily,
+   one method at a time, for whoever asks (the reachability of the rules stage).
+
+Every offset read from the file is range-checked; a malformed DEX raises :class:`DexError` with a
+message naming the problem, never an ``IndexError`` from deep inside.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+__all__ = [
+    "DexError",
+    "Dex",
+    "MethodCode",
+    "descriptor_to_name",
+    "name_to_descriptor",
+    "INVOKE_KINDS",
+]
+
+
+class DexError(ValueError):
+    """The DEX file is malformed; the message says what is wrong (without the file name)."""
+
+
+_HEADER = struct.Struct("<8s L 20s 20L")  # magic, checksum, signature, then 20 u32 fields
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<L")
+_S16 = struct.Struct("<h")
+_S32 = struct.Struct("<l")
+_S64 = struct.Struct("<q")
+_METHOD_ID = struct.Struct("<HHL")  # class_idx, proto_idx, name_idx
+_FIELD_ID = struct.Struct("<HHL")  # class_idx, type_idx, name_idx
+_PROTO_ID = struct.Struct("<3L")  # shorty_idx, return_type_idx, parameters_off
+_CLASS_DEF = struct.Struct("<8L")
+_CODE_ITEM = struct.Struct("<4H2L")  # registers, ins, outs, tries, debug_info_off, insns_size
+
+_TYPE_CODE_ITEM = 0x2001
+_NO_INDEX = 0xFFFFFFFF
+
+# Size in 16-bit code units of each opcode's instruction (Dalvik bytecode formats). 0 marks the
+# special cases handled in the tokeniser: nop and the payload pseudo-instructions.
+_SIZES = [1] * 256
+for _op, _n in {
+    0x00: 0, 0x02: 2, 0x03: 3, 0x05: 2, 0x06: 3, 0x08: 2, 0x09: 3, 0x13: 2, 0x14: 3, 0x15: 2,
+    0x16: 2, 0x17: 3, 0x18: 5, 0x19: 2, 0x1A: 2, 0x1B: 3, 0x1C: 2, 0x1F: 2, 0x20: 2, 0x22: 2,
+    0x23: 2, 0x24: 3, 0x25: 3, 0x26: 3, 0x29: 2, 0x2A: 3, 0x2B: 3, 0x2C: 3, 0xFA: 4, 0xFB: 4,
+    0xFC: 3, 0xFD: 3, 0xFE: 2, 0xFF: 2,
+}.items():
+    _SIZES[_op] = _n
+for _lo, _hi, _n in ((0x2D, 0x3D, 2), (0x44, 0x6D, 2), (0x6E, 0x72, 3), (0x74, 0x78, 3),
+                     (0x90, 0xAF, 2), (0xD0, 0xE2, 2)):
+    for _op in range(_lo, _hi + 1):
+        _SIZES[_op] = _n
+SIZES = tuple(_SIZES)
+
+#: Call kind (selfaudit.model.Call.kind) of each invoke opcode.
+INVOKE_KINDS = {
+    0x6E: "invoke", 0x6F: "super", 0x70: "direct", 0x71: "static", 0x72: "interface",
+    0x74: "invoke", 0x75: "super", 0x76: "direct", 0x77: "static", 0x78: "interface",
+    0xFA: "invoke", 0xFB: "invoke",
+}
+_IGET = range(0x52, 0x59)
+_IPUT = range(0x59, 0x60)
+_SGET = range(0x60, 0x67)
+_SPUT = range(0x67, 0x6E)
+
+_INVOKE_CLASS = rb"[\x6e-\x72\x74-\x78]"
+_FIELD_GET_CLASS = rb"[\x52-\x58\x60-\x66]"
+
+
+def descriptor_to_name(desc: str) -> str:
+    """``Lcom/a/B$C;`` → ``com.a.B$C``; array and primitive descriptors are returned unchanged."""
+    if desc.startswith("L") and desc.endswith(";"):
+        return desc[1:-1].replace("/", ".")
+    return desc
+
+
+def name_to_descriptor(name: str) -> str:
+    """``com.a.B$C`` → ``Lcom/a/B$C;``."""
+    if name.startswith("[") or (len(name) == 1 and name in "VZBSCIJFD"):
+        return name
+    return "L" + name.replace(".", "/") + ";"
+
+
+def mutf8(raw: bytes) -> str:
+    """Decode Modified UTF-8 (embedded NUL as C0 80, supplementary characters as surrogates)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    s = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+    try:
+        return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+@dataclass
+class MethodCode:
+    """What one method's bytecode does, decoded once (all offsets in bytes from the first insn).
+
+    ``invokes``: ``(offset, opcode, method_idx)``; ``strings``: ``(offset, string_idx)``;
+    ``field_reads`` / ``field_writes``: ``(offset, opcode, field_idx)``; ``new_instances``:
+    ``(offset, type_idx)``; ``numbers``: numeric constants in code order (integers; float and
+    double constants appear as their IEEE bit patterns, as the bytecode holds them);
+    ``const_classes``: ``(offset, type_idx)`` of ``const-class``.
+    """
+
+    invokes: list[tuple[int, int, int]] = field(default_factory=list)
+    strings: list[tuple[int, int]] = field(default_factory=list)
+    field_reads: list[tuple[int, int, int]] = field(default_factory=list)
+    field_writes: list[tuple[int, int, int]] = field(default_factory=list)
+    new_instances: list[tuple[int, int]] = field(default_factory=list)
+    const_classes: list[tuple[int, int]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    custom: list[tuple[int, int]] = field(default_factory=list)  # (offset, call_site_idx)
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    index: int
+    type_idx: int
+    access: int
+    super_idx: int
+    interfaces_off: int
+    class_data_off: int
+
+
+class Dex:
+    """One DEX file held in memory. ``name`` is its entry name (``classes2.dex``)."""
+
+    def __init__(self, data: bytes, name: str = "classes.dex", container: str | None = None) -> None:
+        self.data = data
+        self.name = name
+        self.container = container
+        n = len(data)
+        if n < 0x70:
+            raise DexError("too short to be a DEX file")
+        magic = bytes(data[:8])
+        if not (magic[:4] == b"dex\n" and magic[7:8] == b"\0" and magic[4:7].isdigit()):
+            raise DexError("not a DEX file (bad magic)")
+        h = _HEADER.unpack_from(data, 0)
+        (_file_size, header_size, endian, _link_size, _link_off, map_off,
+         self.n_strings, self._strings_off, self.n_types, self._types_off,
+         self.n_protos, self._protos_off, self.n_fields, self._fields_off,
+         self.n_methods, self._methods_off, self.n_classes, self._classes_off,
+         _data_size, _data_off) = h[3:]
+        if endian != 0x12345678:
+            raise DexError("unsupported byte order (endian tag)")
+        for what, count, off, width in (
+            ("string_ids", self.n_strings, self._strings_off, 4),
+            ("type_ids", self.n_types, self._types_off, 4),
+            ("proto_ids", self.n_protos, self._protos_off, 12),
+            ("field_ids", self.n_fields, self._fields_off, 8),
+            ("method_ids", self.n_methods, self._methods_off, 8),
+            ("class_defs", self.n_classes, self._classes_off, 32),
+        ):
+            if count and (off < header_size or off + count * width > n):
+                raise DexError(f"{what} table (offset {off}, {count} entries) lies outside the file")
+        if self.n_types > 0x10000 or self.n_protos > 0x10000:
+            raise DexError("type_ids or proto_ids larger than the format allows")
+        self._type_sidx = struct.unpack_from(f"<{self.n_types}L", data, self._types_off)
+        self._str_cache: dict[int, str] = {}
+        self._type_cache: dict[int, str] = {}
+        self._proto_cache: dict[int, str] = {}
+        self._class_defs: list[ClassDef] | None = None
+        self._code_index: tuple[list[int], list[tuple[int, int, int]]] | None = None
+        self._class_methods: dict[int, list[tuple[int, int, int]]] = {}
+        self._method_code: dict[int, MethodCode] = {}
+        self.code_start, self.code_end = self._code_section(map_off)
+
+    # -- map list ----------------------------------------------------------------------------
+
+    def _code_section(self, map_off: int) -> tuple[int, int]:
+        """The byte range holding the code_items (from the map list), or the whole file."""
+        data = self.data
+        n = len(data)
+        if map_off and map_off + 4 <= n:
+            (count,) = _U32.unpack_from(data, map_off)
+            if map_off + 4 + 12 * count <= n and count < 100:
+                items = sorted(
+                    (off, typ) for typ, _u, _size, off in struct.iter_unpack(
+                        "<HHLL", data[map_off + 4:map_off + 4 + 12 * count])
+                )
+                for i, (off, typ) in enumerate(items):
+                    if typ == _TYPE_CODE_ITEM:
+                        end = items[i + 1][0] if i + 1 < len(items) else n
+                        return min(off, n), min(max(end, off), n)
+        return 0, n
+
+    # -- strings -----------------------------------------------------------------------------
+
+    def _string_raw(self, idx: int) -> bytes:
+        if not 0 <= idx < self.n_strings:
+            raise DexError(f"string index {idx} out of range")
+        data = self.data
+        (p,) = _U32.unpack_from(data, self._strings_off + 4 * idx)
+        if p >= len(data):
+            raise DexError(f"string {idx} data offset {p} lies outside the file")
+        while data[p] & 0x80:  # skip the ULEB128 UTF-16 length
+            p += 1
+            if p >= len(data):
+                raise DexError(f"string {idx} is cut short")
+        p += 1
+        end = data.find(b"\0", p)
+        if end < 0:
+            raise DexError(f"string {idx} is not terminated")
+        return bytes(data[p:end])
+
+    def string(self, idx: int) -> str:
+        s = self._str_cache.get(idx)
+        if s is None:
+            s = self._str_cache[idx] = mutf8(self._string_raw(idx))
+        return s
+
+    def _bisect_string(self, key: bytes) -> int:
+        """Index of the first string ≥ key (MUTF-8 byte order is the DEX sort order for our keys)."""
+        lo, hi = 0, self.n_strings
+        raw = self._string_raw
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if raw(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def find_string(self, s: str) -> int:
+        key = s.encode("utf-8")
+        i = self._bisect_string(key)
+        if i < self.n_strings and self._string_raw(i) == key:
+            return i
+        return -1
+
+    def string_prefix_range(self, prefix: str) -> range:
+        """Indices of every string that starts with ``prefix`` (a contiguous run: the table is sorted)."""
+        key = prefix.encode("utf-8")
+        lo = self._bisect_string(key)
+        # Upper bound: the first string ≥ key with its last byte incremented (no 0xFF in MUTF-8).
+        hi = self._bisect_string(key[:-1] + bytes([key[-1] + 1])) if key else self.n_strings
+        return range(lo, max(lo, hi))
+
+    # -- types, protos, members --------------------------------------------------------------
+
+    def type_name(self, tidx: int) -> str:
+        """The descriptor of a type index (``Lcom/a/B;``)."""
+        s = self._type_cache.get(tidx)
+        if s is None:
+            if not 0 <= tidx < self.n_types:
+                raise DexError(f"type index {tidx} out of range")
+            s = self._type_cache[tidx] = self.string(self._type_sidx[tidx])
+        return s
+
+    def find_type(self, descriptor: str) -> int:
+        sidx = self.find_string(descriptor)
+        if sidx < 0:
+            return -1
+        lo, hi = 0, self.n_types
+        t = self._type_sidx
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if t[mid] < sidx:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < self.n_types and t[lo] == sidx else -1
+
+    def proto(self, pidx: int) -> str:
+        """JVM descriptor of a proto index: ``(ILjava/lang/String;)V``."""
+        s = self._proto_cache.get(pidx)
+        if s is None:
+            if not 0 <= pidx < self.n_protos:
+                raise DexError(f"proto index {pidx} out of range")
+            _shorty, ret, params_off = _PROTO_ID.unpack_from(self.data, self._protos_off + 12 * pidx)
+            s = "(" + "".join(self.type_name(t) for t in self._type_list(params_off)) + ")" + self.type_name(ret)
+            self._proto_cache[pidx] = s
+        return s
+
+    def _type_list(self, off: int) -> tuple[int, ...]:
+        if not off:
+            return ()
+        data = self.data
+        if off + 4 > len(data):
+            raise DexError(f"type list at {off} lies outside the file")
+        (size,) = _U32.unpack_from(data, off)
+        if off + 4 + 2 * size > len(data):
+            raise DexError(f"type list at {off} runs past the end of the file")
+        return struct.unpack_from(f"<{size}H", data, off + 4)
+
+    def method_id(self, midx: int) -> tuple[int, int, int]:
+        """``(class type_idx, proto_idx, name string_idx)`` of a method index."""
+        if not 0 <= midx < self.n_methods:
+            raise DexError(f"method index {midx} out of range")
+        return _METHOD_ID.unpack_from(self.data, self._methods_off + 8 * midx)
+
+    def method_ref(self, midx: int) -> tuple[str, str, str]:
+        """``(class descriptor, name, proto descriptor)`` of a method index."""
+        cls, proto, name = self.method_id(midx)
+        return self.type_name(cls), self.string(name), self.proto(proto)
+
+    def field_ref(self, fidx: int) -> tuple[str, str, str]:
+        """``(class descriptor, name, type descriptor)`` of a field index."""
+        if not 0 <= fidx < self.n_fields:
+            raise DexError(f"field index {fidx} out of range")
+        cls, typ, name = _FIELD_ID.unpack_from(self.data, self._fields_off + 8 * fidx)
+        return self.type_name(cls), self.string(name), self.type_name(typ)
+
+    def _member_range(self, table_off: int, count: int, cls: int, name: int) -> range:
+        """Indices of the (class, name) run in method_ids / field_ids (sorted by class, name)."""
+        data = self.data
+        unpack = _METHOD_ID.unpack_from  # same layout prefix for both: u16 class, u16, u32 name
+
+        def key(i: int) -> tuple[int, int]:
+            c, _x, nm = unpack(data, table_off + 8 * i)
+            return c, nm
+
+        lo, hi = 0, count
+        target = (cls, name)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key(mid) < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        start = lo
+        while lo < count and key(lo) == target:
+            lo += 1
+        return range(start, lo)
+
+    def find_methods(self, class_descriptor: str, name: str) -> range:
+        """Every method_id of ``class.name`` (any prototype); empty if the DEX never names it."""
+        t = self.find_type(class_descriptor)
+        n = self.find_string(name) if t >= 0 else -1
+        if n < 0:
+            return range(0)
+        return self._member_range(self._methods_off, self.n_methods, t, n)
+
+    def find_fields(self, class_descriptor: str, name: str) -> range:
+        t = self.find_type(class_descriptor)
+        n = self.find_string(name) if t >= 0 else -1
+        if n < 0:
+            return range(0)
+        return self._member_range(self._fields_off, self.n_fields, t, n)
+
+    # -- classes -----------------------------------------------------------------------------
+
+    def class_defs(self) -> list[ClassDef]:
+        if self._class_defs is None:
+            data = self.data
+            start = self._classes_off
+            out = []
+            for i, (cls, access, sup, ifaces, _src, _ann, cdata, _sv) in enumerate(
+                    struct.iter_unpack("<8L", data[start:start + 32 * self.n_classes])):
+                out.append(ClassDef(i, cls, access, sup, ifaces, cdata))
+            self._class_defs = out
+        return self._class_defs
+
+    def class_descriptors(self) -> list[str]:
+        return [self.type_name(c.type_idx) for c in self.class_defs()]
+
+    def superclass(self, cdef: ClassDef) -> str | None:
+        return None if cdef.super_idx == _NO_INDEX else self.type_name(cdef.super_idx)
+
+    def interfaces(self, cdef: ClassDef) -> list[str]:
+        return [self.type_name(t) for t in self._type_list(cdef.interfaces_off)]
+
+    def class_methods(self, cdef: ClassDef) -> list[tuple[int, int, int]]:
+        """``(method_idx, access_flags, code_off)`` of every method the class defines."""
+        hit = self._class_methods.get(cdef.index)
+        if hit is not None:
+            return hit
+        out: list[tuple[int, int, int]] = []
+        off = cdef.class_data_off
+        if off:
+            try:
+                out = _decode_class_methods(self.data, off)
+            except IndexError:
+                raise DexError(f"class_data at {off} runs past the end of the file") from None
+        self._class_methods[cdef.index] = out
+        return out
+
+    def code_index(self) -> tuple[list[int], list[tuple[int, int, int]]]:
+        """Sorted insns start offsets of every method with code, and parallel
+        ``(insns_end, method_idx, class_def index)``. Built once, only when a scan has a hit."""
+        if self._code_index is None:
+            data = self.data
+            n = len(data)
+            pairs = []
+            for cdef in self.class_defs():
+                for midx, _acc, code_off in self.class_methods(cdef):
+                    if code_off:
+                        if code_off + 16 > n:
+                            raise DexError(f"code_item at {code_off} lies outside the file")
+                        (size,) = _U32.unpack_from(data, code_off + 12)
+                        start = code_off + 16
+                        end = start + 2 * size
+                        if end > n:
+                            raise DexError(f"code_item at {code_off} runs past the end of the file")
+                        pairs.append((start, end, midx, cdef.index))
+            pairs.sort()
+            self._code_index = ([p[0] for p in pairs], [(p[1], p[2], p[3]) for p in pairs])
+        return self._code_index
+
+    def method_at(self, offset: int) -> tuple[int, int, int, int] | None:
+        """``(insns_start, insns_end, method_idx, class_def index)`` of the method covering a byte."""
+        starts, rest = self.code_index()
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        end, midx, cdi = rest[i]
+        if offset >= end:
+            return None
+        return starts[i], end, midx, cdi
+
+    # -- code --------------------------------------------------------------------------------
+
+    def method_code(self, code_off: int) -> MethodCode:
+        """Decode the method whose code_item is at ``code_off`` (cached)."""
+        mc = self._method_code.get(code_off)
+        if mc is None:
+            data = self.data
+            if code_off + 16 > len(data):
+                raise DexError(f"code_item at {code_off} lies outside the file")
+            (size,) = _U32.unpack_from(data, code_off + 12)
+            start = code_off + 16
+            end = start + 2 * size
+            if end > len(data):
+                raise DexError(f"code_item at {code_off} runs past the end of the file")
+            mc = self._method_code[code_off] = decode_insns(data, start, end)
+        return mc
+
+    # -- scanning ----------------------------------------------------------------------------
+
+    def scan(self, methods: set[int], fields: set[int], strings: set[int]) -> dict[int, list[int]]:
+        """Methods that reference any of the given method / field (read) / string indices.
+
+        Returns ``{code_off: [insns_start, method_idx, class_def index]}`` for every method with at
+        least one *validated* reference; callers read the details from :meth:`method_code`.
+        """
+        parts = []
+        if methods:
+            parts.append(_INVOKE_CLASS + b"." + _index_alternation(methods, 2))
+        if fields:
+            parts.append(_FIELD_GET_CLASS + b"." + _index_alternation(fields, 2))
+        if strings:
+            small = {s for s in strings if s < 0x10000}
+            if small:
+                parts.append(b"\x1a." + _index_alternation(small, 2))
+            parts.append(b"\x1b." + _index_alternation(strings, 4))
+        if not parts:
+            return {}
+        pattern = re.compile(b"(?:" + b"|".join(parts) + b")", re.DOTALL)
+        data = self.data
+        search = pattern.search
+        pos, end = self.code_start, self.code_end
+        candidates: dict[int, tuple[int, int, int]] = {}
+        while True:
+            m = search(data, pos, end)
+            if m is None:
+                break
+            p = m.start()
+            pos = p + 1  # overlapping: a real instruction may start inside a false match
+            if p & 1:
+                continue
+            where = self.method_at(p)
+            if where is None:
+                continue
+            start, _end, midx, cdi = where
+            code_off = start - 16
+            if code_off in candidates:
+                continue
+            candidates[code_off] = (start, midx, cdi)
+        out: dict[int, list[int]] = {}
+        for code_off, (start, midx, cdi) in candidates.items():
+            mc = self.method_code(code_off)
+            if (any(t in methods for _o, op, t in mc.invokes if op != 0xFA and op != 0xFB)
+                    or any(f in fields for _o, _op, f in mc.field_reads)
+                    or any(s in strings for _o, s in mc.strings)):
+                out[code_off] = [start, midx, cdi]
+        return out
+
+
+def _index_alternation(indices, width: int) -> bytes:
+    """A regex matching any of ``indices`` as a little-endian ``width``-byte integer."""
+    if width == 2:
+        by_lo: dict[int, list[int]] = {}
+        for i in indices:
+            by_lo.setdefault(i & 0xFF, []).append(i >> 8)
+        alts = []
+        for lo, his in sorted(by_lo.items()):
+            his = sorted(set(his))
+            if len(his) == 1:
+                alts.append(re.escape(bytes([lo, his[0]])))
+            else:
+                cls = b"".join(re.escape(bytes([h])) for h in his)
+                alts.append(re.escape(bytes([lo])) + b"[" + cls + b"]")
+        return b"(?:" + b"|".join(alts) + b")"
+    alts = [re.escape(struct.pack("<L", i)) for i in sorted(indices)]
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+def _decode_class_methods(data: bytes, p: int) -> list[tuple[int, int, int]]:
+    """Decode a class_data_item: ``(method_idx, access, code_off)`` of direct then virtual methods."""
+    counts = []
+    for _ in range(4):
+        b = data[p]
+        p += 1
+        if b < 0x80:
+            counts.append(b)
+            continue
+        v = b & 0x7F
+        shift = 7
+        while True:
+            b = data[p]
+            p += 1
+            v |= (b & 0x7F) << shift
+            if b < 0x80:
+                break
+            shift += 7
+            if shift > 28:
+                raise DexError(f"bad ULEB128 in class_data at {p}")
+        counts.append(v)
+    n_static, n_inst, n_direct, n_virtual = counts
+    if n_static + n_inst + n_direct + n_virtual > len(data):
+        raise DexError("class_data declares more members than the file can hold")
+    # Skip fields: two ULEB128 each.
+    for _ in range(2 * (n_static + n_inst)):
+        while data[p] & 0x80:
+            p += 1
+        p += 1
+    out = []
+    for count in (n_direct, n_virtual):
+        midx = 0
+        for _ in range(count):
+            vals = [0, 0, 0]
+            for k in range(3):
+                b = data[p]
+                p += 1
+                if b < 0x80:
+                    vals[k] = b
+                    continue
+                v = b & 0x7F
+                shift = 7
+                while True:
+                    b = data[p]
+                    p += 1
+                    v |= (b & 0x7F) << shift
+                    if b < 0x80:
+                        break
+                    shift += 7
+                    if shift > 28:
+                        raise DexError(f"bad ULEB128 in class_data at {p}")
+                vals[k] = v
+            midx += vals[0]
+            out.append((midx, vals[1], vals[2]))
+    return out
+
+
+def decode_insns(data: bytes, start: int, end: int) -> MethodCode:
+    """Tokenise the instructions in ``data[start:end]`` and keep what an audit needs."""
+    mc = MethodCode()
+    sizes = SIZES
+    u16 = _U16.unpack_from
+    u32 = _U32.unpack_from
+    pc = start
+    invokes = mc.invokes
+    try:
+        while pc < end:
+            op = data[pc]
+            size = sizes[op]
+            if size == 0:  # nop or a payload pseudo-instruction
+                ident = data[pc + 1]
+                if ident == 0x01:  # packed-switch-payload
+                    size = u16(data, pc + 2)[0] * 2 + 4
+                elif ident == 0x02:  # sparse-switch-payload
+                    size = u16(data, pc + 2)[0] * 4 + 2
+                elif ident == 0x03:  # fill-array-data-payload
+                    width = u16(data, pc + 2)[0]
+                    count = u32(data, pc + 4)[0]
+                    size = (width * count + 1) // 2 + 4
+                else:
+                    size = 1
+            elif 0x6E <= op <= 0x78 or op >= 0xFA:
+                if op != 0x73:
+                    if op == 0xFC or op == 0xFD:
+                        mc.custom.append((pc - start, u16(data, pc + 2)[0]))
+                    elif op < 0xFE:
+                        invokes.append((pc - start, op, u16(data, pc + 2)[0]))
+            elif op == 0x1A:
+                mc.strings.append((pc - start, u16(data, pc + 2)[0]))
+            elif op == 0x1B:
+                mc.strings.append((pc - start, u32(data, pc + 2)[0]))
+            elif 0x52 <= op <= 0x6D:
+                if op <= 0x58 or 0x60 <= op <= 0x66:
+                    mc.field_reads.append((pc - start, op, u16(data, pc + 2)[0]))
+                else:
+                    mc.field_writes.append((pc - start, op, u16(data, pc + 2)[0]))
+            elif op == 0x22:
+                mc.new_instances.append((pc - start, u16(data, pc + 2)[0]))
+            elif op == 0x1C:
+                mc.const_classes.append((pc - start, u16(data, pc + 2)[0]))
+            elif 0x12 <= op <= 0x19:
+                mc.numbers.append(_number(data, pc, op))
+            pc += 2 * size
+    except (IndexError, struct.error):
+        raise DexError(f"instructions at {start} run past the end of the file") from None
+    return mc
+
+
+def _number(data: bytes, pc: int, op: int) -> int:
+    if op == 0x12:  # const/4: signed high nibble
+        v = data[pc + 1] >> 4
+        return v - 16 if v & 8 else v
+    if op == 0x13 or op == 0x16:  # const/16, const-wide/16
+        return _S16.unpack_from(data, pc + 2)[0]
+    if op == 0x14 or op == 0x17:  # const, const-wide/32
+        return _S32.unpack_from(data, pc + 2)[0]
+    if op == 0x15:  # const/high16
+        return _S16.unpack_from(data, pc + 2)[0] << 16
+    if op == 0x18:  # const-wide
+        return _S64.unpack_from(data, pc + 2)[0]
+    return _S16.unpack_from(data, pc + 2)[0] << 48  # const-wide/high16
