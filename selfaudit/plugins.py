@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "selfaudit.rules.self_start",
     "selfaudit.render.terminal",
     "selfaudit.render.json_report",
+    "selfaudit.render.sarif",
 )
 
 
