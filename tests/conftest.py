@@ -53,3 +53,9 @@ def test_app(name: str) -> Path:
     path = TEST_APPS / f"{name}.apk"
     assert path.is_file(), f"{path} missing: run python scripts/build_apks.py"
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _knowledge_cache(tmp_path_factory):
+    """Keep the knowledge cache out of the user's home during tests."""
+    os.environ["SELFAUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("selfaudit-cache"))

@@ -13,6 +13,7 @@ package trie for class prefixes and dicts for exact keys.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from dataclasses import dataclass, field, fields
@@ -443,6 +444,18 @@ def _as_tuple(value: Any) -> tuple:
     return tuple(value)
 
 
+_FIELD_TYPES: dict[type, dict[str, str]] = {}
+
+
+def _field_types(cls: type) -> dict[str, str]:
+    """Field name → annotation string, computed once per entry class."""
+    types = _FIELD_TYPES.get(cls)
+    if types is None:
+        types = {f.name: str(f.type) for f in fields(cls) if f.name != "origin"}
+        _FIELD_TYPES[cls] = types
+    return types
+
+
 def _check_entry(kind: str, raw: Mapping[str, Any], origin: str, index: int) -> Any:
     cls, key_attr, required, renames = _KINDS[kind]
     label = raw.get(key_attr) if isinstance(raw, Mapping) else None
@@ -454,13 +467,13 @@ def _check_entry(kind: str, raw: Mapping[str, Any], origin: str, index: int) -> 
             raise KnowledgeError(f"{where}: missing required field {req!r}")
     if not raw.get("source"):
         raise KnowledgeError(f"{where}: missing 'source' (every fact needs one)")
-    allowed = {f.name for f in fields(cls)} - {"origin"}
+    types = _field_types(cls)
     values: dict[str, Any] = {}
     for k, v in raw.items():
         name = renames.get(k, k)
-        if name not in allowed:
+        ftype = types.get(name)
+        if ftype is None:
             raise KnowledgeError(f"{where}: unknown field {k!r}")
-        ftype = next(f for f in fields(cls) if f.name == name).type
         if "tuple" in str(ftype):
             if not isinstance(v, (list, str)) or not all(isinstance(x, str) for x in _as_tuple(v)):
                 raise KnowledgeError(f"{where}: field {k!r} must be a list of strings")
@@ -577,8 +590,66 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+def _data_files() -> list[Path]:
+    files = [DATA_DIR / name for name in _FILE_KINDS if (DATA_DIR / name).exists()]
+    sdk_dir = DATA_DIR / "sdks"
+    if sdk_dir.is_dir():
+        files.extend(sorted(sdk_dir.glob("*.toml")))
+    return files
+
+
+def _cache_path() -> Path | None:
+    """Where the validated built-in knowledge is cached, keyed by the data files' identity.
+
+    Parsing and validating ~20 TOML files costs ~0.15 s per run; the pickle loads in a few ms.
+    The key covers the package version and every data file's name, size and mtime, so an edited
+    file (or an upgrade) misses the cache. ``SELFAUDIT_NO_CACHE=1`` turns it off.
+    """
+    import hashlib
+
+    if os.environ.get("SELFAUDIT_NO_CACHE"):
+        return None
+    from selfaudit import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    h.update(str(DATA_DIR).encode())
+    for f in _data_files():
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    base = os.environ.get("SELFAUDIT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "selfaudit"
+    )
+    return Path(base) / f"knowledge-{h.hexdigest()[:24]}.pickle"
+
+
 def load_builtin() -> KnowledgeBase:
-    """Load the data files shipped in this package (no plugins)."""
+    """Load the data files shipped in this package (no plugins), through the cache."""
+    import pickle
+
+    cache = _cache_path()
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open("rb") as fh:
+                kb = pickle.load(fh)
+            if isinstance(kb, KnowledgeBase):
+                kb._index_built = False
+                return kb
+        except Exception:  # a corrupt or incompatible cache is just a miss
+            pass
+    kb = _parse_builtin()
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(cache)
+        except OSError:
+            pass
+    return kb
+
+
+def _parse_builtin() -> KnowledgeBase:
     kb = KnowledgeBase()
     for name, kinds in _FILE_KINDS.items():
         path = DATA_DIR / name
