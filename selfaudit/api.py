@@ -11,9 +11,10 @@ in a team's own CI script::
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from selfaudit import __version__
 from selfaudit.config import Config, load_config

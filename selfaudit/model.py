@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -502,7 +503,7 @@ class Rule:
         confidence: Confidence | None = None,
         path: Iterable[str] = (),
         message_zh: str | None = None,
-    ) -> "Finding":
+    ) -> Finding:
         """Build a finding for this rule; ``key`` makes the fingerprint specific (e.g. the API)."""
         return Finding(
             rule=self.name,

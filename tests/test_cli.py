@@ -69,7 +69,7 @@ def test_unknown_format_is_a_usage_error(demo_apk, capsys):
 
 
 def _one_line_error(err: str) -> str:
-    lines = [l for l in err.splitlines() if l.strip()]
+    lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1, err
     assert "Traceback" not in err
     return lines[0]

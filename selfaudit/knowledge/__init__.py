@@ -16,9 +16,10 @@ import fnmatch
 import os
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from selfaudit.errors import KnowledgeError
 

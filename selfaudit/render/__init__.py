@@ -6,8 +6,9 @@ formats too), so a team can add one (a CSV for its tracker, say) or replace a bu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from selfaudit.config import Config

@@ -18,7 +18,7 @@ Use :func:`rule` to declare one: it turns a check function into a :class:`~selfa
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from selfaudit.model import Confidence, RegulationRef, Rule, Severity
 
