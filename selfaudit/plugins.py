@@ -50,6 +50,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "selfaudit.render.terminal",
     "selfaudit.render.json_report",
     "selfaudit.render.sarif",
+    "selfaudit.mapping",
+    "selfaudit.baseline",
 )
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from selfaudit import hookimpl
+from selfaudit.baseline import baseline_state
 from selfaudit.model import Finding, Location, Report, Rule, Severity
 from selfaudit.render import OutputFormat, RenderContext
 
@@ -256,8 +257,7 @@ def _message(f: Finding, lang: str) -> str:
     return _pick(lang, f.message, f.message_zh)
 
 
-def _result(f: Finding, index: dict[str, int], report: Report, context: RenderContext, root: Path,
-            baseline: bool) -> dict[str, Any]:
+def _result(f: Finding, index: dict[str, int], report: Report, context: RenderContext, root: Path) -> dict[str, Any]:
     lang = context.config.lang
     result: dict[str, Any] = {
         "ruleId": f.code,
@@ -301,9 +301,9 @@ def _result(f: Finding, index: dict[str, int], report: Report, context: RenderCo
             "justification": f.suppression.reason or f.suppression.kind,
             "properties": {"selfauditKind": f.suppression.kind},
         }]
-    if baseline:
-        kind = f.suppression.kind if f.suppression is not None else None
-        result["baselineState"] = "unchanged" if kind == "baseline" else "new"
+    state = baseline_state(report, f)
+    if state is not None:
+        result["baselineState"] = state
     return result
 
 
@@ -327,7 +327,7 @@ def sarif_document(report: Report, context: RenderContext) -> dict[str, Any]:
             "workingDirectory": {"uri": Path(os.path.abspath(root)).as_uri() + "/"},
             "toolExecutionNotifications": [{"level": "warning", "message": {"text": w}} for w in report.warnings],
         }],
-        "results": [_result(f, index, report, context, root, baseline) for f in report.findings],
+        "results": [_result(f, index, report, context, root) for f in report.findings],
         "columnKind": "utf16CodeUnits",
         "properties": {
             "target": report.target,
