@@ -149,7 +149,7 @@ def _split_formats(values: tuple[str, ...]) -> list[str]:
     "formats",
     multiple=True,
     metavar="FORMAT[,FORMAT]",
-    help="Output format(s): terminal, json (and any a plugin adds). Several need -o DIR.",
+    help="Output format(s): terminal, json, sarif, html (and any a plugin adds). Several need -o DIR.",
 )
 @click.option(
     "-o",
@@ -162,9 +162,15 @@ def _split_formats(values: tuple[str, ...]) -> list[str]:
 @click.option("--color/--no-color", default=None, help="Colour the terminal output (default: when stdout is a TTY).")
 @click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: on a TTY).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stdout when the report goes to files.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not in this baseline (default: config 'baseline', else .selfaudit-baseline.json).")
+@click.option("--no-baseline", "no_baseline", is_flag=True, help="Report every finding, ignoring any baseline.")
+@click.option("--mapping", "mapping", type=click.Path(dir_okay=False, path_type=Path),
+              help="ProGuard/R8 mapping.txt of the APK: report and fingerprint original class/method names.")
 @_plugin_options
 @_common
-def scan(target, formats, output, fail_on, min_confidence, color, progress, quiet, config_path, disable, plugins_dir, debug):
+def scan(target, formats, output, fail_on, min_confidence, color, progress, quiet, baseline, no_baseline, mapping,
+         config_path, disable, plugins_dir, debug):
     """Audit TARGET: an APK, a split bundle (.apks/.xapk), an APK output directory or a project."""
     from selfaudit.errors import InputError
 
@@ -175,7 +181,8 @@ def scan(target, formats, output, fail_on, min_confidence, color, progress, quie
         target,
         disable,
         plugins_dir,
-        {"fail_on": fail_on, "min_confidence": min_confidence},
+        {"fail_on": fail_on, "min_confidence": min_confidence, "baseline": baseline,
+         "use_baseline": False if no_baseline else None, "mapping": mapping},
     )
     cfg = auditor.config
     wanted = _split_formats(formats) or list(cfg.formats)
