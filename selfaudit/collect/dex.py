@@ -184,6 +184,7 @@ class Dex:
         self._proto_cache: dict[int, str] = {}
         self._class_defs: list[ClassDef] | None = None
         self._code_index: tuple[list[int], list[tuple[int, int, int]]] | None = None
+        self._starts: tuple[list[int], list[int]] | None = None
         self._class_methods: dict[int, list[tuple[int, int, int]]] = {}
         self._method_code: dict[int, MethodCode] = {}
         self.code_start, self.code_end = self._code_section(map_off)
@@ -420,8 +421,61 @@ class Dex:
             self._code_index = ([p[0] for p in pairs], [(p[1], p[2], p[3]) for p in pairs])
         return self._code_index
 
+    def _class_starts(self) -> tuple[list[int], list[int]]:
+        """Sorted first code offset of each class with code, and the parallel class_def indices.
+
+        Cheaper than decoding every method (one partial ``class_data`` walk per class): code
+        items are laid out class by class, so the class owning a byte is found by bisection and
+        only that class is decoded. When a file breaks that layout, :meth:`method_at` notices and
+        falls back to the full index.
+        """
+        if self._starts is None:
+            data = self.data
+            pairs = []
+            for cdef in self.class_defs():
+                if cdef.class_data_off:
+                    try:
+                        first = _first_code_off(data, cdef.class_data_off)
+                    except IndexError:
+                        raise DexError(f"class_data at {cdef.class_data_off} runs past the end of the file") from None
+                    if first:
+                        pairs.append((first, cdef.index))
+            pairs.sort()
+            self._starts = ([p[0] for p in pairs], [p[1] for p in pairs])
+        return self._starts
+
     def method_at(self, offset: int) -> tuple[int, int, int, int] | None:
-        """``(insns_start, insns_end, method_idx, class_def index)`` of the method covering a byte."""
+        """``(insns_start, insns_end, method_idx, class_def index)`` of the method covering a byte.
+
+        Fast path, exact whenever each class's code items form one run (dx and d8 write them
+        class by class, in any order inside the class): the owner of a byte is the class with
+        the greatest first-listed code offset at or before it, or the next class in that order
+        (whose run can start before its first-listed method). Only those two classes are
+        decoded. A byte inside one of their code items but outside the instructions (try and
+        handler tables) is not code. Anything else builds the full index once.
+        """
+        if self._code_index is None:
+            starts, owners = self._class_starts()
+            i = bisect_right(starts, offset) - 1
+            data = self.data
+            defs = self.class_defs()
+            best = best_midx = best_cdi = -1
+            for j in (i, i + 1, i - 1, i + 2, i - 2, i + 3):
+                if 0 <= j < len(owners):
+                    cdef = defs[owners[j]]
+                    for midx, _acc, code_off in self.class_methods(cdef):
+                        if code_off and best < code_off <= offset:
+                            best, best_midx, best_cdi = code_off, midx, cdef.index
+            if best >= 0:
+                try:
+                    (size,) = _U32.unpack_from(data, best + 12)
+                    end = best + 16 + 2 * size
+                    if best + 16 <= offset < end:
+                        return best + 16, end, best_midx, best_cdi
+                    if offset < best + 16 or offset < _code_item_end(data, best):
+                        return None  # a code_item header, try table or handler list
+                except (IndexError, struct.error):
+                    raise DexError(f"code_item at {best} runs past the end of the file") from None
         starts, rest = self.code_index()
         i = bisect_right(starts, offset) - 1
         if i < 0:
@@ -455,48 +509,53 @@ class Dex:
 
         Returns ``{code_off: [insns_start, method_idx, class_def index]}`` for every method with at
         least one *validated* reference; callers read the details from :meth:`method_code`.
+
+        One pattern for all three kinds: an opcode byte of any interesting instruction, one byte,
+        then a 16-bit index, pre-filtered by a look-ahead on byte classes (this keeps the regex
+        engine on its fast path, measured 2-5x faster than one alternative per kind). Which index
+        belongs to which kind is sorted out when the hit method is re-tokenised.
         """
-        parts = []
-        if methods:
-            parts.append(_INVOKE_CLASS + b"." + _index_alternation(methods, 2))
-        if fields:
-            parts.append(_FIELD_GET_CLASS + b"." + _index_alternation(fields, 2))
-        if strings:
-            small = {s for s in strings if s < 0x10000}
-            if small:
-                parts.append(b"\x1a." + _index_alternation(small, 2))
-            parts.append(b"\x1b." + _index_alternation(strings, 4))
-        if not parts:
-            return {}
-        pattern = re.compile(b"(?:" + b"|".join(parts) + b")", re.DOTALL)
+        wanted = methods | fields | {s for s in strings if s < 0x10000}
+        patterns = []
+        if wanted:
+            lo = _byte_class({i & 0xFF for i in wanted})
+            hi = _byte_class({i >> 8 for i in wanted})
+            patterns.append(rb"[\x1a\x52-\x58\x60-\x66\x6e-\x72\x74-\x78].(?=" + lo + hi + b")"
+                            + _index_alternation(wanted, 2))
+        if strings and self.n_strings > 0x10000:
+            patterns.append(b"\x1b." + _index_alternation(strings, 4))  # const-string/jumbo
         data = self.data
-        search = pattern.search
-        pos, end = self.code_start, self.code_end
         candidates: dict[int, tuple[int, int, int]] = {}
-        while True:
-            m = search(data, pos, end)
-            if m is None:
-                break
-            p = m.start()
-            pos = p + 1  # overlapping: a real instruction may start inside a false match
-            if p & 1:
-                continue
-            where = self.method_at(p)
-            if where is None:
-                continue
-            start, _end, midx, cdi = where
-            code_off = start - 16
-            if code_off in candidates:
-                continue
-            candidates[code_off] = (start, midx, cdi)
+        for pattern in patterns:
+            search = re.compile(pattern, re.DOTALL).search
+            pos, end = self.code_start, self.code_end
+            while True:
+                m = search(data, pos, end)
+                if m is None:
+                    break
+                p = m.start()
+                pos = p + 1  # overlapping: a real instruction may start inside a false match
+                if p & 1:
+                    continue
+                where = self.method_at(p)
+                if where is None:
+                    continue
+                start, _end, midx, cdi = where
+                code_off = start - 16
+                if code_off not in candidates:
+                    candidates[code_off] = (start, midx, cdi)
         out: dict[int, list[int]] = {}
         for code_off, (start, midx, cdi) in candidates.items():
             mc = self.method_code(code_off)
-            if (any(t in methods for _o, op, t in mc.invokes if op != 0xFA and op != 0xFB)
+            if (any(t in methods for _o, op, t in mc.invokes if op < 0xFA)
                     or any(f in fields for _o, _op, f in mc.field_reads)
                     or any(s in strings for _o, s in mc.strings)):
                 out[code_off] = [start, midx, cdi]
         return out
+
+
+def _byte_class(values) -> bytes:
+    return b"[" + b"".join(re.escape(bytes([v])) for v in sorted(values)) + b"]"
 
 
 def _index_alternation(indices, width: int) -> bytes:
@@ -516,6 +575,84 @@ def _index_alternation(indices, width: int) -> bytes:
         return b"(?:" + b"|".join(alts) + b")"
     alts = [re.escape(struct.pack("<L", i)) for i in sorted(indices)]
     return b"(?:" + b"|".join(alts) + b")"
+
+
+def _uleb(data: bytes, p: int) -> tuple[int, int]:
+    b = data[p]
+    if b < 0x80:
+        return b, p + 1
+    v = b & 0x7F
+    shift = 7
+    while True:
+        p += 1
+        b = data[p]
+        v |= (b & 0x7F) << shift
+        if b < 0x80:
+            return v, p + 1
+        shift += 7
+        if shift > 28:
+            raise DexError(f"bad ULEB128 at {p}")
+
+
+def _code_item_end(data: bytes, code_off: int) -> int:
+    """End offset of a whole code_item: header, insns, padding, tries and handler lists."""
+    _r, _i, _o, tries, _dbg, insns = _CODE_ITEM.unpack_from(data, code_off)
+    p = code_off + 16 + 2 * insns
+    if not tries:
+        return p
+    if insns & 1:
+        p += 2
+    p += 8 * tries
+    count, p = _uleb(data, p)
+    for _ in range(count):
+        size, p = _sleb(data, p)
+        for _ in range(2 * abs(size)):
+            while data[p] & 0x80:
+                p += 1
+            p += 1
+        if size <= 0:
+            _v, p = _uleb(data, p)
+    return p
+
+
+def _sleb(data: bytes, p: int) -> tuple[int, int]:
+    v = 0
+    shift = 0
+    while True:
+        b = data[p]
+        p += 1
+        v |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            break
+        if shift > 35:
+            raise DexError(f"bad SLEB128 at {p}")
+    if v & (1 << (shift - 1)):
+        v -= 1 << shift
+    return v, p
+
+
+def _first_code_off(data: bytes, p: int) -> int:
+    """The first non-zero code_off in a class_data_item (0 if the class has no code)."""
+    n_static, p = _uleb(data, p)
+    n_inst, p = _uleb(data, p)
+    n_direct, p = _uleb(data, p)
+    n_virtual, p = _uleb(data, p)
+    for _ in range(2 * (n_static + n_inst)):
+        while data[p] & 0x80:
+            p += 1
+        p += 1
+    for _ in range(n_direct + n_virtual):
+        while data[p] & 0x80:  # method_idx_diff
+            p += 1
+        p += 1
+        while data[p] & 0x80:  # access_flags
+            p += 1
+        p += 1
+        code_off, p = _uleb(data, p)
+        if code_off:
+            return code_off
+    return 0
 
 
 def _decode_class_methods(data: bytes, p: int) -> list[tuple[int, int, int]]:
