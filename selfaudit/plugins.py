@@ -50,6 +50,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "selfaudit.render.terminal",
     "selfaudit.render.json_report",
     "selfaudit.render.sarif",
+    "selfaudit.render.html",
     "selfaudit.mapping",
     "selfaudit.baseline",
 )
