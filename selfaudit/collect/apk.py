@@ -54,6 +54,10 @@ _SECONDARY = re.compile(r"^(assets|res/raw)/.+\.(dex|jar|apk|zip)$", re.IGNORECA
 _LIB = re.compile(r"^lib/([^/]+)/([^/]+)$")
 
 
+class _Bad(ValueError):
+    """A problem with the target, described relative to it; collect_apk prefixes the path."""
+
+
 @hookimpl(trylast=True)
 def selfaudit_collect(target: Any, config: Any, knowledge: Any) -> AppFacts | None:
     """Collect an APK, split bundle or AGP output directory; None for targets we do not handle."""
@@ -124,7 +128,7 @@ def collect_apk(path: str | Path, knowledge: Any = None) -> AppFacts:
         return _collect(zf, path, knowledge)
     except InputError:
         raise
-    except (ZipError, ResError, DexError) as exc:
+    except (_Bad, ZipError, ResError, DexError) as exc:
         raise InputError(f"{path}: {exc}") from None
     except MemoryError:
         raise InputError(f"{path}: too large to analyse in memory") from None
@@ -149,11 +153,11 @@ class _Part:
         try:
             data = zf.read(MANIFEST, limit=MANIFEST_LIMIT)
         except ZipError as exc:
-            raise InputError(f"{prefix}{MANIFEST}: {exc}") from None
+            raise _Bad(f"{prefix}{exc}") from None
         try:
             self.manifest: Element = parse_axml(data)
         except ResError as exc:
-            raise InputError(f"{prefix}{MANIFEST} is unreadable: {exc}") from None
+            raise _Bad(f"{prefix}{MANIFEST} is unreadable: {exc}") from None
         self.warnings: list[str] = []
         self.table: ResourceTable | None = None
         if zf.get("resources.arsc") is not None:
@@ -180,11 +184,13 @@ class _Part:
         for _n, e in sorted(main, key=lambda t: t[0]):
             budget[0] -= e.size
             if budget[0] < 0:
-                raise InputError(f"{self.prefix}{e.name}: the DEX files exceed {TOTAL_CODE_LIMIT >> 20} MiB in total")
+                raise _Bad(f"{self.prefix}{e.name}: the DEX files exceed {TOTAL_CODE_LIMIT >> 20} MiB in total")
             try:
                 out.append(Dex(self.zf.read(e, limit=DEX_LIMIT), self.prefix + e.name))
+            except ZipError as exc:
+                raise _Bad(f"{self.prefix}{exc}") from None
             except DexError as exc:
-                raise InputError(f"{self.prefix}{e.name}: {exc}") from None
+                raise _Bad(f"{self.prefix}{e.name}: {exc}") from None
         return out
 
     def secondary_dexes(self, budget: list[int]) -> list[Dex]:
@@ -232,7 +238,7 @@ def _open_inner(zf: ZipArchive, name: str) -> ZipArchive:
     try:
         return ZipArchive(zf.read(name, limit=INNER_APK_LIMIT))
     except ZipError as exc:
-        raise InputError(f"{name}: {exc}") from None
+        raise _Bad(f"{name}: {exc}") from None
 
 
 def _collect(zf: ZipArchive, path: Path, knowledge: Any) -> AppFacts:
@@ -245,13 +251,13 @@ def _collect(zf: ZipArchive, path: Path, knowledge: Any) -> AppFacts:
         if not inner:
             dex = [e.name for e in zf.entries if e.name.endswith(".dex")]
             hint = f" (it holds only {', '.join(dex[:3])}: a bare DEX archive)" if dex else ""
-            raise InputError(f"{path}: not an APK: no {MANIFEST}{hint}")
+            raise _Bad(f"not an APK: no {MANIFEST}{hint}")
         if any(n.startswith("splits/") for n in inner):
             inner = [n for n in inner if n.startswith("splits/")]
         parts = [_Part(_open_inner(zf, n), prefix=f"{n}!/") for n in inner]
         bases = [p for p in parts if not p.split]
         if not bases:
-            raise InputError(f"{path}: split bundle without a base APK (every APK declares a split)")
+            raise _Bad("split bundle without a base APK (every APK declares a split)")
         bases.sort(key=lambda p: 0 if "base" in p.prefix else 1)
         base = bases[0]
         base.prefix = ""
@@ -345,6 +351,7 @@ def _fill_code(facts: AppFacts, dexes: list[Dex], knowledge: Any) -> None:
         facts.extra["reflection_targets"] = targets
     facts.extra["dex_files"] = [d.name if not d.container else f"{d.container}!{d.name}" for d in dexes]
     facts.code = model
+    facts.warnings.extend(f"unreadable code skipped: {e}" for e in model.errors)
     if not dexes:
         facts.warnings.append("the APK holds no DEX code (a resource-only or native-only app?)")
 

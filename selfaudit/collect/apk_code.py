@@ -13,10 +13,11 @@ Two jobs, both over the same :class:`~selfaudit.collect.dex.Dex` objects:
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass
 from typing import Iterable
 
-from selfaudit.collect.dex import INVOKE_KINDS, Dex, MethodCode, descriptor_to_name, name_to_descriptor
+from selfaudit.collect.dex import INVOKE_KINDS, Dex, DexError, MethodCode, descriptor_to_name, name_to_descriptor
 from selfaudit.model import Call, CodeRef, Location
 
 __all__ = ["find_references", "DexCodeModel", "Reference", "REFLECTION_APIS"]
@@ -64,39 +65,48 @@ def find_references(dexes: list[Dex], apis: Iterable, extra_calls: Iterable = ()
     extra = list(extra_calls)
     out: list[Reference] = []
     for dex in dexes:
-        m_targets: dict[int, list] = {}
-        f_targets: dict[int, list] = {}
-        s_targets: dict[int, list] = {}
-        for api in apis + extra:
-            kind = getattr(api, "kind", "call")
-            if kind == "string":
-                if api.value:
-                    for s in dex.string_prefix_range(api.value):
-                        s_targets.setdefault(s, []).append(api)
-                continue
-            desc = name_to_descriptor(api.class_name)
-            if kind == "field":
-                for f in dex.find_fields(desc, api.member):
-                    f_targets.setdefault(f, []).append(api)
-            else:
-                for m in dex.find_methods(desc, api.member):
-                    m_targets.setdefault(m, []).append(api)
-        if not (m_targets or f_targets or s_targets):
+        try:
+            out.extend(_dex_references(dex, apis + extra))
+        except (DexError, IndexError, struct.error) as exc:
+            raise DexError(f"{_file_of(dex)}: {exc}") from None
+    return out
+
+
+def _dex_references(dex: Dex, apis: list) -> list[Reference]:
+    out: list[Reference] = []
+    m_targets: dict[int, list] = {}
+    f_targets: dict[int, list] = {}
+    s_targets: dict[int, list] = {}
+    for api in apis:
+        kind = getattr(api, "kind", "call")
+        if kind == "string":
+            if api.value:
+                for s in dex.string_prefix_range(api.value):
+                    s_targets.setdefault(s, []).append(api)
             continue
-        hits = dex.scan(set(m_targets), set(f_targets), set(s_targets))
-        for code_off, (_start, midx, _cdi) in sorted(hits.items()):
-            mc = dex.method_code(code_off)
-            caller = dex.method_ref(midx)
-            for off, op, t in mc.invokes:
-                if op < 0xFA:
-                    for api in m_targets.get(t, ()):
-                        out.append(Reference(api, "call", dex, caller, off, mc))
-            for off, _op, f in mc.field_reads:
-                for api in f_targets.get(f, ()):
-                    out.append(Reference(api, "field", dex, caller, off, mc))
-            for off, s in mc.strings:
-                for api in s_targets.get(s, ()):
-                    out.append(Reference(api, "string", dex, caller, off, mc))
+        desc = name_to_descriptor(api.class_name)
+        if kind == "field":
+            for f in dex.find_fields(desc, api.member):
+                f_targets.setdefault(f, []).append(api)
+        else:
+            for m in dex.find_methods(desc, api.member):
+                m_targets.setdefault(m, []).append(api)
+    if not (m_targets or f_targets or s_targets):
+        return out
+    hits = dex.scan(set(m_targets), set(f_targets), set(s_targets))
+    for code_off, (_start, midx, _cdi) in sorted(hits.items()):
+        mc = dex.method_code(code_off)
+        caller = dex.method_ref(midx)
+        for off, op, t in mc.invokes:
+            if op < 0xFA:
+                for api in m_targets.get(t, ()):
+                    out.append(Reference(api, "call", dex, caller, off, mc))
+        for off, _op, f in mc.field_reads:
+            for api in f_targets.get(f, ()):
+                out.append(Reference(api, "field", dex, caller, off, mc))
+        for off, s in mc.strings:
+            for api in s_targets.get(s, ()):
+                out.append(Reference(api, "string", dex, caller, off, mc))
     return out
 
 
@@ -199,12 +209,21 @@ class DexCodeModel:
     Method keys are ``binary.Class.name`` + JVM descriptor. Methods outside the app (framework,
     missing classes) have no calls. Beyond the protocol it answers what reachability rules ask
     cheaply: :meth:`strings`, :meth:`numbers`, :meth:`field_reads`, :meth:`location`.
+
+    The model is queried after collection, by rules, so it never raises on a malformed DEX: a
+    class or method that cannot be decoded has no methods or calls, and the problem is kept in
+    :attr:`errors` (one line each) for the report.
     """
 
     def __init__(self, dexes: list[Dex]) -> None:
         self._dexes = dexes
         self._classes: dict[str, tuple[Dex, object]] | None = None
         self._methods: dict[str, dict[str, tuple[Dex, int, int]]] = {}
+        self.errors: list[str] = []
+
+    def _failed(self, where: str, exc: Exception) -> None:
+        if len(self.errors) < 100:
+            self.errors.append(f"{where}: {exc}")
 
     # -- classes -----------------------------------------------------------------------------
 
@@ -212,9 +231,12 @@ class DexCodeModel:
         if self._classes is None:
             classes: dict[str, tuple[Dex, object]] = {}
             for dex in self._dexes:
-                for cdef in dex.class_defs():
-                    name = descriptor_to_name(dex.type_name(cdef.type_idx))
-                    classes.setdefault(name, (dex, cdef))
+                try:
+                    for cdef in dex.class_defs():
+                        name = descriptor_to_name(dex.type_name(cdef.type_idx))
+                        classes.setdefault(name, (dex, cdef))
+                except (DexError, IndexError, struct.error) as exc:
+                    self._failed(dex.name, exc)
             self._classes = classes
         return self._classes
 
@@ -228,14 +250,22 @@ class DexCodeModel:
         hit = self._index().get(class_name)
         if hit is None:
             return None
-        sup = hit[0].superclass(hit[1])
+        try:
+            sup = hit[0].superclass(hit[1])
+        except DexError as exc:
+            self._failed(f"{hit[0].name}: class {class_name}", exc)
+            return None
         return descriptor_to_name(sup) if sup else None
 
     def interfaces(self, class_name: str) -> list[str]:
         hit = self._index().get(class_name)
         if hit is None:
             return []
-        return [descriptor_to_name(i) for i in hit[0].interfaces(hit[1])]
+        try:
+            return [descriptor_to_name(i) for i in hit[0].interfaces(hit[1])]
+        except DexError as exc:
+            self._failed(f"{hit[0].name}: class {class_name}", exc)
+            return []
 
     def _class_methods(self, class_name: str) -> dict[str, tuple[Dex, int, int]]:
         table = self._methods.get(class_name)
@@ -244,9 +274,12 @@ class DexCodeModel:
             hit = self._index().get(class_name)
             if hit is not None:
                 dex, cdef = hit
-                for midx, access, code_off in dex.class_methods(cdef):
-                    _cls, name, proto = dex.method_ref(midx)
-                    table.setdefault(name + proto, (dex, code_off, access))
+                try:
+                    for midx, access, code_off in dex.class_methods(cdef):
+                        _cls, name, proto = dex.method_ref(midx)
+                        table.setdefault(name + proto, (dex, code_off, access))
+                except (DexError, IndexError, struct.error) as exc:
+                    self._failed(f"{dex.name}: class {class_name}", exc)
             self._methods[class_name] = table
         return table
 
@@ -264,7 +297,11 @@ class DexCodeModel:
         if hit is None or not hit[1]:
             return None
         dex, code_off, _acc = hit
-        return dex, dex.method_code(code_off)
+        try:
+            return dex, dex.method_code(code_off)
+        except (DexError, IndexError, struct.error) as exc:
+            self._failed(f"{dex.name}: {key}", exc)
+            return None
 
     # -- methods -----------------------------------------------------------------------------
 
@@ -275,7 +312,11 @@ class DexCodeModel:
         dex, mc = found
         out = []
         for off, op, midx in mc.invokes:
-            cls, name, proto = dex.method_ref(midx)
+            try:
+                cls, name, proto = dex.method_ref(midx)
+            except (DexError, IndexError, struct.error) as exc:
+                self._failed(f"{dex.name}: {method}", exc)
+                continue
             out.append(Call(f"{descriptor_to_name(cls)}.{name}{proto}", off, INVOKE_KINDS.get(op, "invoke")))
         return out
 
@@ -284,12 +325,18 @@ class DexCodeModel:
         if found is None:
             return []
         dex, mc = found
-        return _unique(descriptor_to_name(dex.type_name(t)) for _o, t in mc.new_instances)
+        return self._types(dex, [t for _o, t in mc.new_instances], method)
 
     def strings(self, method: str) -> list[str]:
         """The method's ``const-string`` values in code order (no duplicates)."""
         found = self._code(method)
-        return method_strings(*found) if found else []
+        if not found:
+            return []
+        try:
+            return method_strings(*found)
+        except DexError as exc:
+            self._failed(f"{found[0].name}: {method}", exc)
+            return []
 
     def numbers(self, method: str) -> list[int]:
         """Numeric constants (float/double as IEEE bit patterns), no duplicates."""
@@ -304,7 +351,11 @@ class DexCodeModel:
         dex, mc = found
         out = []
         for _o, _op, fidx in mc.field_reads:
-            cls, name, _typ = dex.field_ref(fidx)
+            try:
+                cls, name, _typ = dex.field_ref(fidx)
+            except DexError as exc:
+                self._failed(f"{dex.name}: {method}", exc)
+                continue
             out.append(f"{descriptor_to_name(cls)}.{name}")
         return _unique(out)
 
@@ -313,7 +364,16 @@ class DexCodeModel:
         if found is None:
             return []
         dex, mc = found
-        return _unique(descriptor_to_name(dex.type_name(t)) for _o, t in mc.const_classes)
+        return self._types(dex, [t for _o, t in mc.const_classes], method)
+
+    def _types(self, dex: Dex, indices: list[int], method: str) -> list[str]:
+        out = []
+        for t in indices:
+            try:
+                out.append(descriptor_to_name(dex.type_name(t)))
+            except DexError as exc:
+                self._failed(f"{dex.name}: {method}", exc)
+        return _unique(out)
 
     def location(self, method: str) -> Location | None:
         cls, name, desc = split_key(method)
