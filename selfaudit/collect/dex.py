@@ -107,7 +107,10 @@ def mutf8(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    s = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+    try:
+        s = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")  # not valid MUTF-8 either: keep what is readable
     try:
         return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
     except UnicodeDecodeError:
