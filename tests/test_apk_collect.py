@@ -7,8 +7,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 import conftest
+import pytest
 from conftest import corpus_apks
 from test_apk_helpers import knowledge
 

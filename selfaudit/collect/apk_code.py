@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from selfaudit.collect.dex import INVOKE_KINDS, Dex, DexError, MethodCode, descriptor_to_name, name_to_descriptor
 from selfaudit.model import Call, CodeRef, Location

@@ -68,7 +68,7 @@ class ZipArchive:
     # -- construction --------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "ZipArchive":
+    def open(cls, path: str | os.PathLike) -> ZipArchive:
         """Map a file read-only; raises ``OSError`` if it cannot be opened, ZipError if not a zip."""
         fh = open(path, "rb")
         try:
@@ -87,7 +87,7 @@ class ZipArchive:
         if self._owner is not None:
             self._owner.close()
 
-    def __enter__(self) -> "ZipArchive":
+    def __enter__(self) -> ZipArchive:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -82,7 +82,7 @@ class Element:
                 yield e
             stack.extend(reversed(e.children))
 
-    def findall(self, tag: str) -> list["Element"]:
+    def findall(self, tag: str) -> list[Element]:
         return [c for c in self.children if c.tag == tag]
 
     def __repr__(self) -> str:
