@@ -42,7 +42,7 @@ ENTRY_POINT_GROUP = "selfaudit"
 
 #: Built-in plugin modules, in registration order. Each is registered under its module name.
 BUILTIN_PLUGINS: tuple[str, ...] = (
-    "selfaudit.collect.apk_minimal",
+    "selfaudit.collect.apk",
     "selfaudit.collect.source",
     "selfaudit.enrich",
     "selfaudit.rules.permissions",
