@@ -1,0 +1,1379 @@
+"""Static reachability over a :class:`~selfaudit.model.CodeModel`: what runs, and what runs before consent.
+
+The most punished red line is collecting before the user agrees to the privacy policy. No device is
+needed to find most of it: the platform calls a handful of entry points on its own (Application,
+every ContentProvider, the launcher Activity, receivers for system broadcasts...), and whatever they
+call, directly or through a thread, a handler or an executor, runs before any consent dialog can be
+answered. This module builds that call graph lazily over the collector's code model (APK or source
+alike: it only uses the protocol in ``selfaudit.model``), decoding only the methods it reaches.
+
+Two questions, two graphs (both breadth-first, so every recorded path is a shortest one):
+
+* **any**: reachable from *any* manifest entry point, following every edge including user-driven UI
+  callbacks, ignoring the consent gate. It sets ``CodeRef.reachable``/``path``: "present in a
+  library" versus "actually called by the app".
+* **pre-consent** (:meth:`Reachability.pre_consent`): reachable from the entry points that run
+  without the user having agreed to anything (start-up, system broadcasts, other apps), following
+  only system-driven edges, and cut by the declared consent gate. The rules use it.
+
+Edges, and the choices behind them (each is a trade-off between missing collection and inventing it):
+
+* ``invoke``: static/direct/super calls resolve up the superclass chain inside app code; virtual and
+  interface calls resolve to the declared type's implementation plus, by rapid type analysis (RTA),
+  the overrides in every class *instantiated in reached code* (``new``, constructor calls, and
+  class names given to reflection). Manifest components count as instantiated (the platform makes
+  them). Calling into a class also runs its static initialiser.
+* hand-offs to framework code: a framework method that receives a ``Runnable``, ``Callable``,
+  ``TimerTask``, ``Handler.Callback``, listener... will call it back (``Handler.post*``,
+  ``View.post``, ``Executor.execute/submit``, ``Timer.schedule``, ``new Thread(r)``,
+  ``runOnUiThread``, ``CompletableFuture.*Async``, ``registerReceiver``, ``requestLocationUpdates``,
+  ``SensorManager.registerListener``...). The callback object is taken from the same method first
+  (including D8 ``$$ExternalSyntheticLambda`` and Kotlin ``$method$1`` lambda classes, which may be
+  singletons never ``new``-ed there), then from the same top-level class, and only then from every
+  instantiated class of the right type (plain RTA). The receiver itself carries the callback for
+  ``Thread.start``, ``AsyncTask.execute``, ``Handler.sendMessage*`` and ``requestPermissions``
+  (``onRequestPermissionsResult``: answering a permission dialog is not agreeing to the policy).
+  Kotlin coroutine builders and RxJava operators get the same treatment, for lambdas of the method.
+* system callbacks made live by instantiation: Fragment and lifecycle-observer callbacks, and
+  Tinker's ``ApplicationLike`` (the hot-fix framework's reflective Application delegate).
+* **not followed before consent**: UI listeners (``OnClickListener`` and friends, dialog buttons,
+  text watchers, ``ClickableSpan``...). The consent dialog's "agree" button is one: following clicks
+  would put the post-consent code before consent. They are followed for the *any* graph.
+* **not followed at all**: components started through an ``Intent`` (``startActivity``,
+  ``startService``, ``sendBroadcast``; their targets are entry points of the *any* graph, and the
+  services and receivers other apps or the system can start are pre-consent entry points),
+  ``JobScheduler``/``WorkManager`` jobs, ``AlarmManager`` ``PendingIntent`` targets, JNI, and
+  reflection beyond constant class names.
+
+The consent gate (``[consent]`` in the declarations) cuts the pre-consent graph: a ``gate_method``
+(``Class.method``, ``Class.method(desc)`` or ``Class.*``) is never entered, and in a method that
+calls a ``gate_check``, every call after the check (code order) is treated as guarded.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import time
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from selfaudit.model import AppFacts, Call, CodeRef, Component, Location
+
+__all__ = [
+    "Entry",
+    "Site",
+    "CallSite",
+    "Graph",
+    "Reachability",
+    "MemoryCodeModel",
+    "entry_points",
+    "for_facts",
+    "annotate",
+    "split_key",
+    "method_key",
+    "location_key",
+    "SYSTEM_ACTION_PREFIXES",
+]
+
+# --------------------------------------------------------------------------------------------
+# Method keys
+# --------------------------------------------------------------------------------------------
+
+
+def split_key(key: str) -> tuple[str, str, str]:
+    """``com.a.B.m(I)V`` → (``com.a.B``, ``m``, ``(I)V``); the descriptor may be empty."""
+    paren = key.find("(")
+    head, desc = (key, "") if paren < 0 else (key[:paren], key[paren:])
+    cls, _, name = head.rpartition(".")
+    return cls, name, desc
+
+
+def method_key(cls: str, name: str, desc: str | None = "") -> str:
+    return f"{cls}.{name}{desc or ''}"
+
+
+def location_key(loc: Location | None) -> str | None:
+    """The method key of a code location (class + method + descriptor), or None."""
+    if loc is None or not loc.class_name or not loc.method:
+        return None
+    return method_key(loc.class_name, loc.method, loc.descriptor)
+
+
+def short(key: str) -> str:
+    """``com.a.B.m(I)V`` → ``B.m``: for messages."""
+    cls, name, _ = split_key(key)
+    return f"{cls.rsplit('.', 1)[-1]}.{name}"
+
+
+_JVM_TYPE = r"\[*(?:[ZBSCIJFDV]|L[^;()]+;)"
+_JVM_DESC = re.compile(rf"^\(((?:{_JVM_TYPE})*)\)({_JVM_TYPE})$")
+_ONE_TYPE = re.compile(_JVM_TYPE)
+
+
+_PARAMS: dict[str, tuple[str, ...]] = {}
+
+
+def param_types(desc: str) -> tuple[str, ...]:
+    """Binary class names of the object parameters of a JVM descriptor (arrays skipped)."""
+    out = _PARAMS.get(desc)
+    if out is None:
+        m = _JVM_DESC.match(desc)
+        found = _ONE_TYPE.findall(m.group(1)) if m else ()
+        out = tuple(t[1:-1].replace("/", ".") for t in found if t.startswith("L"))
+        if len(_PARAMS) < 200_000:
+            _PARAMS[desc] = out
+    return out
+
+
+_JVM: dict[str, bool] = {}
+
+
+def _is_jvm(desc: str) -> bool:
+    hit = _JVM.get(desc)
+    if hit is None:
+        hit = _JVM[desc] = bool(_JVM_DESC.match(desc))
+    return hit
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Descriptors match exactly when both are JVM descriptors; otherwise by arity if known."""
+    if not a or not b or a == b:
+        return True
+    ma, mb = _JVM_DESC.match(a), _JVM_DESC.match(b)
+    if ma and mb:
+        return False
+    return _arity(a) is None or _arity(b) is None or _arity(a) == _arity(b)
+
+
+def _arity(desc: str) -> int | None:
+    m = _JVM_DESC.match(desc)
+    if m:
+        return len(_ONE_TYPE.findall(m.group(1)))
+    m = re.match(r"^\((\d+)\)", desc)  # source mode may give "(3)"
+    return int(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: the framework's hand-offs and callbacks
+# --------------------------------------------------------------------------------------------
+
+#: Framework supertypes the tables need (the platform's classes are not in the code model).
+FRAMEWORK_SUPERS: dict[str, tuple[str, ...]] = {
+    "java.lang.Thread": ("java.lang.Runnable",),
+    "android.os.HandlerThread": ("java.lang.Thread",),
+    "java.util.TimerTask": ("java.lang.Runnable",),
+    "java.util.concurrent.FutureTask": ("java.util.concurrent.RunnableFuture",),
+    "java.util.concurrent.RunnableFuture": ("java.lang.Runnable", "java.util.concurrent.Future"),
+    "java.util.concurrent.ForkJoinTask": ("java.util.concurrent.Future",),
+    "java.util.concurrent.ThreadPoolExecutor": ("java.util.concurrent.AbstractExecutorService",),
+    "java.util.concurrent.ScheduledThreadPoolExecutor": (
+        "java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ScheduledExecutorService"),
+    "java.util.concurrent.AbstractExecutorService": ("java.util.concurrent.ExecutorService",),
+    "java.util.concurrent.ForkJoinPool": ("java.util.concurrent.AbstractExecutorService",),
+    "java.util.concurrent.ScheduledExecutorService": ("java.util.concurrent.ExecutorService",),
+    "java.util.concurrent.ExecutorService": ("java.util.concurrent.Executor",),
+    "android.app.Application": ("android.content.ContextWrapper",),
+    "android.app.Service": ("android.content.ContextWrapper",),
+    "android.app.IntentService": ("android.app.Service",),
+    "android.app.job.JobService": ("android.app.Service",),
+    "android.app.Activity": ("android.view.ContextThemeWrapper",),
+    "android.app.ListActivity": ("android.app.Activity",),
+    "android.app.ActivityGroup": ("android.app.Activity",),
+    "android.app.TabActivity": ("android.app.ActivityGroup",),
+    "android.app.NativeActivity": ("android.app.Activity",),
+    "android.app.ExpandableListActivity": ("android.app.Activity",),
+    "android.preference.PreferenceActivity": ("android.app.ListActivity",),
+    "android.accounts.AccountAuthenticatorActivity": ("android.app.Activity",),
+    "android.view.ContextThemeWrapper": ("android.content.ContextWrapper",),
+    "android.content.ContextWrapper": ("android.content.Context",),
+    "android.app.DialogFragment": ("android.app.Fragment",),
+    "android.app.ListFragment": ("android.app.Fragment",),
+    "android.preference.PreferenceFragment": ("android.app.Fragment",),
+    "android.webkit.WebView": ("android.widget.AbsoluteLayout",),
+    "android.widget.AbsoluteLayout": ("android.view.ViewGroup",),
+    "android.widget.FrameLayout": ("android.view.ViewGroup",),
+    "android.widget.LinearLayout": ("android.view.ViewGroup",),
+    "android.widget.RelativeLayout": ("android.view.ViewGroup",),
+    "android.widget.ScrollView": ("android.widget.FrameLayout",),
+    "android.widget.AdapterView": ("android.view.ViewGroup",),
+    "android.widget.AbsListView": ("android.widget.AdapterView",),
+    "android.widget.ListView": ("android.widget.AbsListView",),
+    "android.widget.GridView": ("android.widget.AbsListView",),
+    "android.view.ViewGroup": ("android.view.View",),
+    "android.view.SurfaceView": ("android.view.View",),
+    "android.view.TextureView": ("android.view.View",),
+    "android.widget.TextView": ("android.view.View",),
+    "android.widget.Button": ("android.widget.TextView",),
+    "android.widget.EditText": ("android.widget.TextView",),
+    "android.widget.CompoundButton": ("android.widget.Button",),
+    "android.widget.CheckBox": ("android.widget.CompoundButton",),
+    "android.widget.ImageView": ("android.view.View",),
+    "android.widget.ImageButton": ("android.widget.ImageView",),
+    "android.widget.ProgressBar": ("android.view.View",),
+    "android.text.style.ClickableSpan": ("android.text.style.CharacterStyle",),
+    "android.text.style.URLSpan": ("android.text.style.ClickableSpan",),
+    "android.os.CountDownTimer": (),
+    "android.database.ContentObserver": (),
+    "java.util.concurrent.CompletableFuture": ("java.util.concurrent.Future",),
+}
+
+_LOCATION_CB = ("onLocationChanged", "onStatusChanged", "onProviderEnabled", "onProviderDisabled")
+_PHONE_STATE_CB = ("onCallStateChanged", "onCellLocationChanged", "onServiceStateChanged",
+                   "onSignalStrengthsChanged", "onDataConnectionStateChanged", "onCellInfoChanged")
+_LIFECYCLE_CB = ("onActivityCreated", "onActivityStarted", "onActivityResumed", "onActivityPaused",
+                 "onActivityStopped", "onActivitySaveInstanceState", "onActivityDestroyed",
+                 "onActivityPreCreated", "onActivityPostCreated")
+
+#: Parameter type → methods the framework calls on the object it receives, without the user
+#: doing anything (timers, threads, system events, page loads).
+SYSTEM_CALLBACK_PARAMS: dict[str, tuple[str, ...]] = {
+    "java.lang.Runnable": ("run",),
+    "java.util.concurrent.Callable": ("call",),
+    "java.util.TimerTask": ("run",),
+    "java.lang.Thread": ("run",),
+    "android.os.Handler$Callback": ("handleMessage",),
+    "android.os.Handler": ("handleMessage",),
+    "android.os.MessageQueue$IdleHandler": ("queueIdle",),
+    "android.view.Choreographer$FrameCallback": ("doFrame",),
+    "android.content.BroadcastReceiver": ("onReceive",),
+    "android.location.LocationListener": _LOCATION_CB,
+    "android.location.LocationCallback": ("onLocationResult", "onLocationAvailability"),
+    "com.google.android.gms.location.LocationCallback": ("onLocationResult", "onLocationAvailability"),
+    "android.hardware.SensorEventListener": ("onSensorChanged", "onAccuracyChanged"),
+    "android.hardware.SensorListener": ("onSensorChanged", "onAccuracyChanged"),
+    "android.database.ContentObserver": ("onChange",),
+    "android.content.ServiceConnection": ("onServiceConnected", "onServiceDisconnected", "onBindingDied"),
+    "android.telephony.PhoneStateListener": _PHONE_STATE_CB,
+    "android.net.ConnectivityManager$NetworkCallback": (
+        "onAvailable", "onLost", "onCapabilitiesChanged", "onLinkPropertiesChanged"),
+    "android.content.ClipboardManager$OnPrimaryClipChangedListener": ("onPrimaryClipChanged",),
+    "android.app.Application$ActivityLifecycleCallbacks": _LIFECYCLE_CB,
+    "android.content.ComponentCallbacks": ("onConfigurationChanged", "onLowMemory"),
+    "android.content.ComponentCallbacks2": ("onTrimMemory", "onConfigurationChanged", "onLowMemory"),
+    "android.view.ViewTreeObserver$OnGlobalLayoutListener": ("onGlobalLayout",),
+    "android.view.ViewTreeObserver$OnPreDrawListener": ("onPreDraw",),
+    "android.webkit.WebViewClient": ("onPageStarted", "onPageFinished", "onLoadResource",
+                                     "onReceivedError", "shouldInterceptRequest"),
+    "android.webkit.WebChromeClient": ("onProgressChanged", "onReceivedTitle",
+                                       "onGeolocationPermissionsShowPrompt", "onPermissionRequest"),
+    "android.accounts.OnAccountsUpdateListener": ("onAccountsUpdated",),
+    "android.app.AlarmManager$OnAlarmListener": ("onAlarm",),
+    "java.util.function.Supplier": ("get",),
+    "java.util.function.Consumer": ("accept",),
+    "java.util.function.BiConsumer": ("accept",),
+    "java.util.function.Function": ("apply",),
+    "java.util.function.BiFunction": ("apply",),
+    "java.util.function.Predicate": ("test",),
+    # Kotlin lambdas and coroutine blocks; RxJava functional interfaces (see LIBRARY_HANDOFF).
+    "kotlin.jvm.functions.Function0": ("invoke",),
+    "kotlin.jvm.functions.Function1": ("invoke",),
+    "kotlin.jvm.functions.Function2": ("invoke",),
+    "kotlin.jvm.functions.Function3": ("invoke",),
+    "io.reactivex.functions.Consumer": ("accept",),
+    "io.reactivex.functions.Function": ("apply",),
+    "io.reactivex.functions.BiFunction": ("apply",),
+    "io.reactivex.functions.Action": ("run",),
+    "io.reactivex.functions.Predicate": ("test",),
+    "io.reactivex.ObservableOnSubscribe": ("subscribe",),
+    "io.reactivex.FlowableOnSubscribe": ("subscribe",),
+    "io.reactivex.SingleOnSubscribe": ("subscribe",),
+    "io.reactivex.MaybeOnSubscribe": ("subscribe",),
+    "io.reactivex.CompletableOnSubscribe": ("subscribe",),
+    "io.reactivex.rxjava3.functions.Consumer": ("accept",),
+    "io.reactivex.rxjava3.functions.Function": ("apply",),
+    "io.reactivex.rxjava3.functions.Action": ("run",),
+    "io.reactivex.rxjava3.functions.Supplier": ("get",),
+    "io.reactivex.rxjava3.core.ObservableOnSubscribe": ("subscribe",),
+    "io.reactivex.rxjava3.core.SingleOnSubscribe": ("subscribe",),
+    "io.reactivex.rxjava3.core.FlowableOnSubscribe": ("subscribe",),
+    "rx.functions.Action1": ("call",),
+    "rx.functions.Func1": ("call",),
+    "rx.Observable$OnSubscribe": ("call",),
+}
+
+#: Parameter type → callbacks the framework calls only when the user acts (or, for the crash
+#: handler, when the app crashes). Followed for the *any* graph, never before consent: the consent
+#: dialog's "agree" button is one of them.
+ON_DEMAND_CALLBACK_PARAMS: dict[str, tuple[str, ...]] = {
+    "java.lang.Thread$UncaughtExceptionHandler": ("uncaughtException",),
+    "android.view.View$OnClickListener": ("onClick",),
+    "android.view.View$OnLongClickListener": ("onLongClick",),
+    "android.view.View$OnTouchListener": ("onTouch",),
+    "android.view.View$OnKeyListener": ("onKey",),
+    "android.view.View$OnFocusChangeListener": ("onFocusChange",),
+    "android.content.DialogInterface$OnClickListener": ("onClick",),
+    "android.content.DialogInterface$OnMultiChoiceClickListener": ("onClick",),
+    "android.content.DialogInterface$OnCancelListener": ("onCancel",),
+    "android.content.DialogInterface$OnDismissListener": ("onDismiss",),
+    "android.content.DialogInterface$OnKeyListener": ("onKey",),
+    "android.widget.AdapterView$OnItemClickListener": ("onItemClick",),
+    "android.widget.AdapterView$OnItemLongClickListener": ("onItemLongClick",),
+    "android.widget.AdapterView$OnItemSelectedListener": ("onItemSelected", "onNothingSelected"),
+    "android.widget.CompoundButton$OnCheckedChangeListener": ("onCheckedChanged",),
+    "android.widget.RadioGroup$OnCheckedChangeListener": ("onCheckedChanged",),
+    "android.widget.TextView$OnEditorActionListener": ("onEditorAction",),
+    "android.text.TextWatcher": ("beforeTextChanged", "onTextChanged", "afterTextChanged"),
+    "android.widget.SeekBar$OnSeekBarChangeListener": (
+        "onProgressChanged", "onStartTrackingTouch", "onStopTrackingTouch"),
+    "android.view.MenuItem$OnMenuItemClickListener": ("onMenuItemClick",),
+    "android.widget.PopupMenu$OnMenuItemClickListener": ("onMenuItemClick",),
+    "android.widget.Toolbar$OnMenuItemClickListener": ("onMenuItemClick",),
+    "android.view.GestureDetector$OnGestureListener": (
+        "onDown", "onFling", "onScroll", "onSingleTapUp", "onLongPress", "onShowPress"),
+    "android.view.GestureDetector$OnDoubleTapListener": ("onDoubleTap", "onSingleTapConfirmed"),
+    "android.widget.AbsListView$OnScrollListener": ("onScroll", "onScrollStateChanged"),
+    "android.widget.ExpandableListView$OnChildClickListener": ("onChildClick",),
+    "android.widget.ExpandableListView$OnGroupClickListener": ("onGroupClick",),
+    "android.text.style.ClickableSpan": ("onClick",),
+    "android.webkit.DownloadListener": ("onDownloadStart",),
+}
+
+#: (framework class, method) → callbacks on the *receiver* object (its own overrides).
+RECEIVER_CALLBACKS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("java.lang.Thread", "start"): ("run",),
+    ("android.os.AsyncTask", "execute"): ("onPreExecute", "doInBackground", "onPostExecute", "onProgressUpdate"),
+    ("android.os.AsyncTask", "executeOnExecutor"): (
+        "onPreExecute", "doInBackground", "onPostExecute", "onProgressUpdate"),
+    ("android.os.Handler", "sendMessage"): ("handleMessage",),
+    ("android.os.Handler", "sendMessageDelayed"): ("handleMessage",),
+    ("android.os.Handler", "sendMessageAtTime"): ("handleMessage",),
+    ("android.os.Handler", "sendMessageAtFrontOfQueue"): ("handleMessage",),
+    ("android.os.Handler", "sendEmptyMessage"): ("handleMessage",),
+    ("android.os.Handler", "sendEmptyMessageDelayed"): ("handleMessage",),
+    ("android.os.Handler", "sendEmptyMessageAtTime"): ("handleMessage",),
+    ("android.os.Handler", "dispatchMessage"): ("handleMessage",),
+    ("android.os.CountDownTimer", "start"): ("onTick", "onFinish"),
+    ("android.app.Activity", "requestPermissions"): ("onRequestPermissionsResult",),
+    ("android.app.Fragment", "requestPermissions"): ("onRequestPermissionsResult",),
+    ("java.util.concurrent.FutureTask", "run"): ("done",),
+}
+
+#: Methods whose callback object the framework keeps calling periodically (frequent collection).
+PERIODIC_HANDOFFS: dict[tuple[str, str], int | None] = {
+    # (class, method) → arity from which the call is periodic (None: always)
+    ("java.util.Timer", "schedule"): 3,
+    ("java.util.Timer", "scheduleAtFixedRate"): None,
+    ("java.util.concurrent.ScheduledExecutorService", "scheduleAtFixedRate"): None,
+    ("java.util.concurrent.ScheduledExecutorService", "scheduleWithFixedDelay"): None,
+    ("java.util.concurrent.ScheduledThreadPoolExecutor", "scheduleAtFixedRate"): None,
+    ("java.util.concurrent.ScheduledThreadPoolExecutor", "scheduleWithFixedDelay"): None,
+    ("android.os.CountDownTimer", "start"): None,
+    ("android.location.LocationManager", "requestLocationUpdates"): None,
+    ("android.hardware.SensorManager", "registerListener"): None,
+}
+
+#: Delayed Handler/View posts: a callback that makes one again is a timer loop.
+REPOST_METHODS = frozenset({"postDelayed", "postAtTime", "sendEmptyMessageDelayed", "sendMessageDelayed",
+                            "sendEmptyMessageAtTime", "sendMessageAtTime"})
+
+#: ``java.lang.Object`` methods are not dispatched by RTA: every class overrides them, and what
+#: they do is never the point of a privacy question.
+OBJECT_METHODS = frozenset({"toString", "equals", "hashCode", "finalize", "clone", "getClass"})
+
+#: Framework calls that start a manifest component named in the same method (by a class constant
+#: or a string): the component kinds each may start.
+COMPONENT_STARTS: dict[str, tuple[str, ...]] = {
+    "startService": ("service",), "startForegroundService": ("service",), "bindService": ("service",),
+    "enqueueWork": ("service",),
+    "sendBroadcast": ("receiver",), "sendOrderedBroadcast": ("receiver",),
+    "startActivity": ("activity",), "startActivities": ("activity",), "startActivityForResult": ("activity",),
+}
+
+#: Method-name prefixes that take a callback object only to compare or drop it.
+NOT_A_HANDOFF = ("remove", "unregister", "unbind", "has", "cancel", "equals", "stop", "set", "is")
+
+#: Library entry points (inside the APK) treated like framework hand-offs for lambdas created in
+#: the calling method: their internals are long and reflective enough to lose the trail.
+LIBRARY_HANDOFF = ("kotlinx.coroutines.", "io.reactivex.", "rx.", "java.util.concurrent.CompletableFuture")
+
+#: Supertype → callbacks live as soon as an instance exists (the system drives them).
+INSTANCE_CALLBACKS: dict[str, tuple[str, ...]] = {
+    "android.app.Fragment": ("onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated",
+                             "onViewStateRestored", "onStart", "onResume", "onCreateDialog"),
+    "androidx.fragment.app.Fragment": ("onAttach", "onCreate", "onCreateView", "onViewCreated",
+                                       "onActivityCreated", "onViewStateRestored", "onStart", "onResume",
+                                       "onCreateDialog"),
+    "android.support.v4.app.Fragment": ("onAttach", "onCreate", "onCreateView", "onViewCreated",
+                                        "onActivityCreated", "onViewStateRestored", "onStart", "onResume",
+                                        "onCreateDialog"),
+    "androidx.lifecycle.DefaultLifecycleObserver": ("onCreate", "onStart", "onResume"),
+    "androidx.lifecycle.LifecycleEventObserver": ("onStateChanged",),
+    "androidx.lifecycle.FullLifecycleObserver": ("onCreate", "onStart", "onResume"),
+    "androidx.startup.Initializer": ("create",),
+    # Tinker: TinkerApplication creates the ApplicationLike named in its constructor by reflection
+    # and calls its lifecycle by reflection; Bugly hot-fix apps initialise SDKs there.
+    "com.tencent.tinker.entry.ApplicationLike": ("onBaseContextAttached", "onCreate"),
+    "com.tencent.tinker.entry.ApplicationLifeCycle": ("onBaseContextAttached", "onCreate"),
+}
+
+#: Reflection APIs: constant class names in a method that calls one of these are instantiated.
+REFLECTION_CALLS = frozenset({
+    ("java.lang.Class", "forName"), ("java.lang.ClassLoader", "loadClass"),
+    ("java.lang.Class", "newInstance"), ("java.lang.reflect.Constructor", "newInstance"),
+    ("dalvik.system.DexClassLoader", "loadClass"), ("dalvik.system.PathClassLoader", "loadClass"),
+})
+
+# -- entry points ----------------------------------------------------------------------------
+
+APPLICATION_STARTUP = ("attachBaseContext", "onCreate")
+PROVIDER_STARTUP = ("attachInfo", "onCreate")
+ACTIVITY_STARTUP = ("attachBaseContext", "onCreate", "onPostCreate", "onStart", "onRestart", "onResume",
+                    "onPostResume", "onRestoreInstanceState", "onAttachedToWindow", "onWindowFocusChanged",
+                    "onContentChanged", "onCreateOptionsMenu", "onPrepareOptionsMenu", "onCreateView")
+SERVICE_STARTUP = ("attachBaseContext", "onCreate", "onStartCommand", "onStart", "onBind", "onRebind",
+                   "onHandleIntent", "onStartJob", "onPerformSync", "getAuthenticator",
+                   "onNotificationPosted", "onListenerConnected", "onAccessibilityEvent",
+                   "onServiceConnected", "onMessageReceived", "onNewToken")
+RECEIVER_STARTUP = ("onReceive",)
+APP_FACTORY = ("instantiateApplication", "instantiateClassLoader", "instantiateProvider",
+               "instantiateActivity", "instantiateReceiver", "instantiateService")
+
+#: Broadcast actions the system (or a vendor) sends on its own: receivers for them run without the
+#: user opening the app.
+SYSTEM_ACTION_PREFIXES = ("android.", "com.htc.intent.action.QUICKBOOT", "com.android.", "miui.",
+                          "com.huawei.", "com.oppo.", "com.vivo.")
+
+_ON_METHOD = re.compile(r"^on[A-Z]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A method the platform (or another app) calls on its own.
+
+    ``startup`` says it can run before the user agreed to anything: Application, providers, the
+    launcher Activity's start-up callbacks, receivers of system broadcasts, and services or
+    receivers other apps can start (exported without a permission).
+    """
+
+    method: str
+    kind: str  # application | app-factory | provider | initializer | launcher | activity | service | receiver
+    component: str
+    startup: bool
+    reason: str
+
+
+def _system_actions(comp: Component) -> list[str]:
+    return [a for a in comp.actions if a.startswith(SYSTEM_ACTION_PREFIXES)]
+
+
+def entry_points(facts: AppFacts, code: Any) -> list[Entry]:
+    """Every entry point of the app's manifest that exists in the code model."""
+    out: list[Entry] = []
+    seen: set[tuple[str, bool]] = set()
+
+    def add(cls: str, names: Iterable[str], kind: str, startup: bool, reason: str,
+            component: str | None = None, all_on: bool = False) -> None:
+        if not cls or not code.has_class(cls):
+            return
+        keys = _lifecycle(code, cls, names, all_on=all_on)
+        for key in keys:
+            if (key, startup) in seen:
+                continue
+            seen.add((key, startup))
+            out.append(Entry(key, kind, component or cls, startup, reason))
+
+    app = facts.application
+    if app.app_component_factory:
+        add(app.app_component_factory, APP_FACTORY, "app-factory", True, "AppComponentFactory")
+    if app.name:
+        add(app.name, APPLICATION_STARTUP, "application", True, "Application start-up")
+    for comp in facts.components:
+        if not comp.enabled:
+            continue
+        if comp.kind == "provider":
+            add(comp.name, PROVIDER_STARTUP, "provider", True,
+                "ContentProvider.onCreate (runs before Application.onCreate)")
+            if comp.name == "androidx.startup.InitializationProvider":
+                for key, value in comp.meta_data.items():
+                    if value == "androidx.startup":
+                        add(key, ("create",), "initializer", True,
+                            f"androidx.startup initializer (via {comp.name})")
+    launchers = {c.target_activity or c.name for c in facts.launcher_activities()}
+    for comp in facts.components:
+        if not comp.enabled:
+            continue
+        cls = comp.target_activity if comp.kind == "activity-alias" else comp.name
+        if comp.kind in ("activity", "activity-alias"):
+            if cls in launchers:
+                add(cls, ACTIVITY_STARTUP, "launcher", True, "launcher Activity start-up")
+            add(cls, ACTIVITY_STARTUP, "activity", False, "Activity", component=comp.name, all_on=True)
+        elif comp.kind == "receiver":
+            system = _system_actions(comp)
+            external = comp.exported and not comp.permission
+            if system:
+                add(cls, RECEIVER_STARTUP, "receiver", True, "receiver for " + ", ".join(
+                    a.rsplit(".", 1)[-1] for a in system))
+            elif external:
+                add(cls, RECEIVER_STARTUP, "receiver", True, "exported receiver (other apps can wake it)")
+            add(cls, RECEIVER_STARTUP, "receiver", False, "receiver", all_on=True)
+        elif comp.kind == "service":
+            if comp.exported and not comp.permission:
+                add(cls, SERVICE_STARTUP, "service", True, "exported service (other apps can start it)")
+            add(cls, SERVICE_STARTUP, "service", False, "service", all_on=True)
+        elif comp.kind == "provider":
+            add(cls, PROVIDER_STARTUP, "provider", False, "provider", all_on=True)
+    return out
+
+
+def _lifecycle(code: Any, cls: str, names: Iterable[str], *, all_on: bool = False) -> list[str]:
+    """``<clinit>`` of the app-code superclass chain, the class's constructors, and for each name
+    the first declaration up the chain (all overloads). ``all_on`` adds every ``on*`` method."""
+    chain = _chain(code, cls)
+    keys: list[str] = []
+    for c in chain:
+        keys.extend(k for k in code.methods_of(c) if split_key(k)[1] == "<clinit>")
+    keys.extend(k for k in code.methods_of(cls) if split_key(k)[1] == "<init>")
+    wanted = set(names)
+    found: set[str] = set()
+    for c in chain:
+        for k in code.methods_of(c):
+            name = split_key(k)[1]
+            if name in found and name in wanted:
+                continue
+            if name in wanted or (all_on and _ON_METHOD.match(name)):
+                keys.append(k)
+        found |= {split_key(k)[1] for k in code.methods_of(c)} & wanted
+    return list(dict.fromkeys(keys))
+
+
+def _chain(code: Any, cls: str) -> list[str]:
+    out = []
+    c: str | None = cls
+    while c and code.has_class(c) and c not in out and len(out) < 64:
+        out.append(c)
+        c = code.superclass(c)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The analysis
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """Where a code reference stands in a graph."""
+
+    reachable: bool
+    path: list[str] = field(default_factory=list)
+    guarded: bool = False  # reached method, but the site comes after a gate check
+    entry: Entry | None = None
+
+
+@dataclass
+class CallSite:
+    """A call found in a reached method (for rules looking for SDK init calls and the like)."""
+
+    caller: str
+    index: int
+    call: Call
+    api: str  # Class.member as matched
+    guarded: bool
+    path: list[str]
+    entry: Entry | None
+
+
+class Graph:
+    """One exploration from a set of entry points; ``parent`` links give a best path to every method.
+
+    Exploration is Dijkstra-like over edge costs so that a reported path prefers precise edges:
+    a call or a callback created in the same method costs 1, a callback found in the same
+    top-level class 2, a hand-off resolved by plain RTA (any instance of the type) 4, and a
+    virtual call on a framework type (``Runnable.run()`` inside some executor) dispatched by RTA 20
+    (a last resort: any explanation through the code that made the object is preferred). The reached set does not depend
+    on the costs, only the paths do.
+    """
+
+    def __init__(self, az: "Reachability", entries: list[Entry], *, follow_user: bool,
+                 gate_methods: Iterable[str] = (), gate_checks: Iterable[str] = ()) -> None:
+        self.az = az
+        self.code = az.code
+        self.entries = {e.method: e for e in entries}
+        self.follow_user = follow_user
+        self.callbacks = dict(SYSTEM_CALLBACK_PARAMS)
+        if follow_user:
+            self.callbacks.update(ON_DEMAND_CALLBACK_PARAMS)
+        self._gate_methods = set(gate_methods)
+        self._gate_checks = set(gate_checks)
+        self.parent: dict[str, str | None] = {}
+        self.dist: dict[str, int] = {}
+        self.guard: dict[str, int] = {}  # method → index of its first gate-check call
+        self.gated: dict[str, str] = {}  # gate method → the reached caller that would enter it
+        self.instantiated: set[str] = set()
+        self.handoffs: list[tuple[str, str, str, bool]] = []  # (caller, api, callback, periodic)
+        self._heap: list[tuple[int, int, str]] = []
+        self._seq = 0
+        self._expanded: set[str] = set()
+        self._inst_here: dict[str, list[str]] = {}
+        # RTA bookkeeping: virtual call sites (static type → first caller) by (name, descriptor), or
+        # by name alone when the descriptor is not a JVM one; instantiated classes' methods alike.
+        self._virtual: dict[tuple[str, str], dict[str, str]] = {}
+        self._virtual_loose: dict[str, dict[str, str]] = {}
+        self._inst_methods: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (name, desc) → (cls, key)
+        self._inst_by_name: dict[str, list[tuple[str, str, str]]] = {}  # name → (cls, desc, key)
+        self._pending_types: dict[str, tuple[tuple[str, ...], str]] = {}
+        # Methods that pass a callback parameter on to a hand-off (an SDK's executor wrapper):
+        # their callers' objects are the candidates.
+        self._callers: dict[str, list[str]] = {}
+        self._forwarders: dict[str, list[tuple[frozenset[str], tuple[str, ...], str, bool]]] = {}
+        started = time.perf_counter()
+        for e in entries:
+            self._reach(e.method, None, 0)
+        for e in entries:
+            self._instantiate(split_key(e.method)[0], e.method)
+        self._run()
+        self.seconds = time.perf_counter() - started
+
+    # -- gate ----------------------------------------------------------------------------------
+
+    def _is_gate_method(self, key: str) -> bool:
+        if not self._gate_methods:
+            return False
+        cls, name, _ = split_key(key)
+        return key in self._gate_methods or f"{cls}.{name}" in self._gate_methods or f"{cls}.*" in self._gate_methods
+
+    def _is_gate_check(self, call: Call, cls: str, name: str, desc: str) -> bool:
+        if not self._gate_checks:
+            return False
+        if f"{cls}.{name}" in self._gate_checks or call.target in self._gate_checks:
+            return True
+        resolved = self.az.lookup(cls, name, desc)
+        return bool(resolved) and f"{split_key(resolved)[0]}.{name}" in self._gate_checks
+
+    # -- exploration ---------------------------------------------------------------------------
+
+    def _reach(self, key: str | None, pred: str | None, cost: int = 1) -> None:
+        if key is None:
+            return
+        d = (self.dist[pred] if pred is not None else 0) + cost
+        old = self.dist.get(key)
+        if old is not None and old <= d:
+            return
+        if old is None and self._is_gate_method(key):
+            self.gated.setdefault(key, pred or key)
+            return
+        self.dist[key] = d
+        self.parent[key] = pred
+        if key not in self._expanded:
+            self._seq += 1
+            heapq.heappush(self._heap, (d, self._seq, key))
+
+    def _run(self) -> None:
+        while self._heap:
+            _d, _s, key = heapq.heappop(self._heap)
+            if key in self._expanded:
+                continue
+            self._expanded.add(key)
+            self._expand(key)
+
+    def _expand(self, m: str) -> None:
+        calls = self.az.parsed(m)
+        stop = len(calls)
+        if self._gate_checks:
+            for i, (c, tcls, tname, tdesc) in enumerate(calls):
+                if self._is_gate_check(c, tcls, tname, tdesc):
+                    self.guard[m] = i
+                    stop = i + 1
+                    break
+        live = calls[:stop]
+        cls, mname, _ = split_key(m)
+        # Instantiations: constructor calls before the gate (plus new-instance when ungated).
+        made: list[str] = []
+        for _c, tcls, tname, _d in live:
+            if tname == "<init>" and not (mname == "<init>" and tcls in (cls, self.code.superclass(cls))):
+                made.append(tcls)
+        if m not in self.guard:
+            made.extend(self.code.instantiated(m))
+        made.extend(self.az.reflective_classes(m, live))
+        made = [c for c in dict.fromkeys(made) if self.code.has_class(c)]
+        self._inst_here[m] = made
+        for c in made:
+            self._instantiate(c, m)
+        for c, tcls, tname, tdesc in live:
+            self._follow(m, c, tcls, tname, tdesc)
+
+    def _instantiate(self, cls: str, via: str) -> None:
+        if cls in self.instantiated or not self.code.has_class(cls):
+            return
+        self.instantiated.add(cls)
+        az = self.az
+        for c in az.chain(cls):
+            self._reach(az.clinit(c), via)
+        supers = az.supertypes(cls)
+        # RTA: pending virtual calls this class overrides.
+        for name, desc, key in az.dispatch_table(cls):
+            self._inst_methods.setdefault((name, desc), []).append((cls, key))
+            self._inst_by_name.setdefault(name, []).append((cls, desc, key))
+            for t, caller in self._virtual.get((name, desc), {}).items():
+                if t in supers:
+                    self._reach(key, caller, 1 if self.code.has_class(t) else 20)
+            for t, caller in self._virtual_loose.get(name, {}).items():
+                if t in supers:
+                    self._reach(key, caller, 1 if self.code.has_class(t) else 20)
+        # Hand-offs waiting for any instance of a type (the RTA fallback).
+        for t, (names, caller) in list(self._pending_types.items()):
+            if t in supers:
+                for k in az.lookup_names(cls, names):
+                    self._reach(k, caller, 4)
+        for t, names in INSTANCE_CALLBACKS.items():
+            if t in supers:
+                for k in az.lookup_names(cls, names):
+                    self._reach(k, via)
+        if self.follow_user and any(not self.code.has_class(s) and s != "java.lang.Object" for s in supers):
+            # A class with a framework supertype may be called back on any on* method.
+            for name, _desc, key in az.dispatch_table(cls):
+                if _ON_METHOD.match(name):
+                    self._reach(key, via, 2)
+
+    def _follow(self, m: str, call: Call, cls: str, name: str, desc: str) -> None:
+        az = self.az
+        if call.kind == "custom":
+            if self.code.has_class(cls):
+                self._reach(call.target, m)
+            return
+        resolved = az.lookup(cls, name, desc)
+        if resolved:
+            self._reach(resolved, m)
+            callers = self._callers.setdefault(resolved, [])
+            if m not in callers:
+                callers.append(m)
+                for types, names, api, periodic in self._forwarders.get(resolved, ()):
+                    self._from_caller(m, types, names, api, periodic, 0)
+            if call.kind == "static":
+                self._reach(az.clinit(split_key(resolved)[0]), m)
+        if call.kind in ("invoke", "interface") and name not in OBJECT_METHODS:
+            self._dispatch(cls, name, desc, m)
+        if resolved and not split_key(resolved)[0].startswith(LIBRARY_HANDOFF):
+            return
+        # Framework (or library hand-off) method: does it call back into app code?
+        owner = az.framework_owner(cls) if not resolved else split_key(resolved)[0]
+        self._handoff(m, cls, name, desc, owner)
+        if name in COMPONENT_STARTS:
+            self._start_components(m, COMPONENT_STARTS[name])
+
+    def _start_components(self, m: str, kinds: tuple[str, ...]) -> None:
+        """``startService(new Intent(ctx, X.class))`` and friends: the manifest components named by
+        a class constant (or a string) in the same method start; their lifecycle is reached."""
+        az = self.az
+        for cls in az.named_classes(m):
+            kind = az.component_kind(cls)
+            if kind not in kinds:
+                continue
+            self._instantiate(cls, m)
+            names = {"service": SERVICE_STARTUP, "receiver": RECEIVER_STARTUP,
+                     "activity": ACTIVITY_STARTUP}[kind]
+            for k in az.lookup_names(cls, names):
+                self._note(m, f"start {kind}", k, False, 1)
+
+    def _dispatch(self, t: str, name: str, desc: str, caller: str) -> None:
+        exact = _is_jvm(desc)
+        sites = self._virtual.setdefault((name, desc), {}) if exact else self._virtual_loose.setdefault(name, {})
+        if t in sites:
+            return
+        sites[t] = caller
+        cost = 1 if self.code.has_class(t) else 20
+        supertypes = self.az.supertypes
+        if exact:
+            for cls, key in self._inst_methods.get((name, desc), ()):
+                if t in supertypes(cls):
+                    self._reach(key, caller, cost)
+            for cls, cdesc, key in self._inst_by_name.get(name, ()):
+                if not _is_jvm(cdesc) and t in supertypes(cls):
+                    self._reach(key, caller, cost)
+        else:
+            for cls, cdesc, key in self._inst_by_name.get(name, ()):
+                if t in supertypes(cls) and _compatible(cdesc, desc):
+                    self._reach(key, caller, cost)
+
+    def _handoff(self, m: str, cls: str, name: str, desc: str, owner: str | None) -> None:
+        az = self.az
+        api = f"{cls}.{name}"
+        fw_types = az.framework_types(owner) if owner else []
+        periodic = _periodic(fw_types, name, desc)
+        # The receiver carries the callback (Thread.start, AsyncTask.execute, Handler.sendMessage).
+        for t in fw_types:
+            names = RECEIVER_CALLBACKS.get((t, name))
+            if names is None and name == "requestPermissions":
+                names = ("onRequestPermissionsResult",)
+            if not names:
+                continue
+            if self.code.has_class(cls):
+                for k in az.lookup_names(cls, names):
+                    self._note(m, api, k, periodic, 1)
+                for n in names:
+                    self._dispatch(cls, n, "", m)
+            else:
+                self._candidates(m, api, (t,), names, periodic)
+            break
+        # Callback objects passed as arguments (unless the method only forgets them again).
+        if name.startswith(NOT_A_HANDOFF):
+            return
+        for p in param_types(desc):
+            names = self.callbacks.get(p)
+            if names is None:
+                for s in az.framework_types(p)[1:]:
+                    names = self.callbacks.get(s)
+                    if names:
+                        break
+            if names:
+                self._candidates(m, api, (p,), names, periodic)
+
+    def _candidates(self, m: str, api: str, types: tuple[str, ...], names: tuple[str, ...],
+                    periodic: bool) -> None:
+        """Callbacks of the objects a hand-off may receive: made in this method (or its lambdas),
+        else in the same top-level class, else any instance of the type (plain RTA)."""
+        az = self.az
+        wanted = set(types)
+        here = [c for c in self._inst_here.get(m, ()) if az.supertypes(c) & wanted]
+        cost = 1
+        if not here:
+            here = [c for c in az.lambda_classes(m) if az.supertypes(c) & wanted]
+            for c in here:
+                self._instantiate(c, m)
+        if not here:
+            outer = _outer(split_key(m)[0])
+            here = sorted(c for c in self.instantiated if _outer(c) == outer and az.supertypes(c) & wanted)
+            cost = 2
+        if here:
+            for c in here:
+                for k in az.lookup_names(c, names):
+                    self._note(m, api, k, periodic, cost)
+            return
+        if self._forward(m, wanted, names, api, periodic, 0):
+            return
+        for t in types:
+            if t not in self._pending_types:
+                self._pending_types[t] = (names, m)
+        for c in sorted(self.instantiated):
+            if az.supertypes(c) & wanted:
+                for k in az.lookup_names(c, names):
+                    self._note(m, api, k, periodic, 4)
+
+    def _forward(self, m: str, wanted: set[str] | frozenset[str], names: tuple[str, ...], api: str,
+                 periodic: bool, depth: int) -> bool:
+        """If ``m`` takes a parameter of a wanted type, it forwards its caller's object: take the
+        candidates from the callers (now and later). True when ``m`` is such a forwarder."""
+        if depth > 3 or not any(self.az.supertypes(p) & wanted for p in param_types(split_key(m)[2])):
+            return False
+        entry = (frozenset(wanted), names, api, periodic)
+        known = self._forwarders.setdefault(m, [])
+        if entry in known:
+            return True
+        known.append(entry)
+        for caller in list(self._callers.get(m, ())):
+            self._from_caller(caller, entry[0], names, api, periodic, depth)
+        return True
+
+    def _from_caller(self, caller: str, wanted: frozenset[str], names: tuple[str, ...], api: str,
+                     periodic: bool, depth: int) -> None:
+        az = self.az
+        here = [c for c in self._inst_here.get(caller, ()) if az.supertypes(c) & wanted]
+        if not here:
+            here = [c for c in az.lambda_classes(caller) if az.supertypes(c) & wanted]
+            for c in here:
+                self._instantiate(c, caller)
+        for c in here:
+            for k in az.lookup_names(c, names):
+                self._note(caller, api, k, periodic, 1)
+        if not here:
+            self._forward(caller, wanted, names, api, periodic, depth + 1)
+
+    def _note(self, caller: str, api: str, callback: str, periodic: bool, cost: int) -> None:
+        self.handoffs.append((caller, api, callback, periodic))
+        self._reach(callback, caller, cost)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def reached(self, key: str) -> bool:
+        return key in self.parent
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def methods(self) -> Iterator[str]:
+        return iter(self.parent)
+
+    def path(self, key: str) -> list[str]:
+        """Shortest path from an entry point to ``key``, entry first (empty if unreached)."""
+        if key not in self.parent:
+            return []
+        out = [key]
+        seen = {key}
+        p = self.parent[key]
+        while p is not None and p not in seen:
+            out.append(p)
+            seen.add(p)
+            p = self.parent.get(p)
+        out.reverse()
+        return out
+
+    def entry_of(self, key: str) -> Entry | None:
+        path = self.path(key)
+        return self.entries.get(path[0]) if path else None
+
+    def find(self, key: str | None) -> str | None:
+        """The reached method for a key, tolerating a missing or source-mode descriptor."""
+        if not key:
+            return None
+        if key in self.parent:
+            return key
+        cls, name, desc = split_key(key)
+        best = None
+        for k in self.az.methods_named(cls, name):
+            if k in self.parent and _compatible(split_key(k)[2], desc):
+                if best is None or len(self.path(k)) < len(self.path(best)):
+                    best = k
+        return best
+
+    def site(self, ref: CodeRef) -> Site:
+        """Reachability of one code reference (its method, and whether a gate check guards it)."""
+        key = self.find(location_key(ref.location))
+        if key is None:
+            return Site(False)
+        path = self.path(key)
+        site = Site(True, path, entry=self.entries.get(path[0]))
+        gi = self.guard.get(key)
+        if gi is not None:
+            site.guarded = self._after_gate(key, gi, ref)
+        return site
+
+    def _after_gate(self, key: str, gi: int, ref: CodeRef) -> bool:
+        calls = self.az.calls(key)
+        if ref.kind == "call":
+            member = ref.api.rsplit(".", 1)[-1]
+            idx = [i for i, c in enumerate(calls) if split_key(c.target)[1] == member]
+            if idx:
+                return min(idx) > gi
+        line = ref.location.line if ref.location else None
+        gate_off = calls[gi].offset
+        if self.az.line_offsets and line is not None and gate_off is not None:
+            return line > gate_off
+        return True  # order unknown (a field or string in a method that checks the gate)
+
+    def call_sites(self, match: Callable[[str], bool]) -> list[CallSite]:
+        """Calls in reached methods whose ``Class.member`` (as written, or as resolved in app code)
+        satisfies ``match``; guarded ones included (``guarded=True``)."""
+        out = []
+        for m in self.parent:
+            gi = self.guard.get(m)
+            for i, (c, cls, name, desc) in enumerate(self.az.parsed(m)):
+                api = f"{cls}.{name}"
+                if not match(api):
+                    resolved = self.az.lookup(cls, name, desc)
+                    if not resolved:
+                        continue
+                    rcls = split_key(resolved)[0]
+                    api = f"{rcls}.{name}"
+                    if not match(api):
+                        continue
+                path = self.path(m)
+                out.append(CallSite(m, i, c, api, gi is not None and i > gi, path, self.entries.get(path[0])))
+        return out
+
+    def periodic_callbacks(self) -> list[tuple[str, str, str]]:
+        """(scheduling method, API, callback) for callbacks the framework runs repeatedly: timers,
+        fixed-rate executors, location/sensor updates, and handler or view posts whose callback
+        re-posts itself with a delay."""
+        out = [(caller, api, cb) for caller, api, cb, periodic in self.handoffs
+               if periodic or self.az.reposts(cb)]
+        return list(dict.fromkeys(out))
+
+
+def _periodic(fw_types: Iterable[str], name: str, desc: str) -> bool:
+    for t in fw_types:
+        if (t, name) in PERIODIC_HANDOFFS:
+            arity = PERIODIC_HANDOFFS[(t, name)]
+            return arity is None or (_arity(desc) or 0) >= arity
+    return False
+
+
+def _outer(cls: str) -> str:
+    return cls.split("$", 1)[0]
+
+
+class Reachability:
+    """Reachability questions about one app's code, with shared caches.
+
+    Build one per code model (:func:`for_facts` caches it); graphs are computed on first use.
+    """
+
+    def __init__(self, facts: AppFacts, code: Any) -> None:
+        self.facts = facts
+        self.code = code
+        self.line_offsets = facts.kind == "source"
+        self._calls: dict[str, list[Call]] = {}
+        self._parsed: dict[str, list[tuple[Call, str, str, str]]] = {}
+        self._chain: dict[str, list[str]] = {}
+        self._supers: dict[str, frozenset[str]] = {}
+        self._index: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._dispatch: dict[str, list[tuple[str, str, str]]] = {}
+        self._lookup: dict[tuple[str, str, str], str | None] = {}
+        self._lambdas: dict[str, list[str]] = {}
+        self._entries: list[Entry] | None = None
+        self._components: dict[str, str] | None = None
+        self._any: Graph | None = None
+        self._pre: dict[tuple, Graph] = {}
+        self.timings: dict[str, float] = {}
+        self._strings = getattr(code, "strings", None)
+
+    # -- code model, cached --------------------------------------------------------------------
+
+    def calls(self, key: str) -> list[Call]:
+        out = self._calls.get(key)
+        if out is None:
+            try:
+                out = list(self.code.calls(key))
+            except (KeyError, ValueError, IndexError):
+                out = []
+            self._calls[key] = out
+        return out
+
+    def parsed(self, key: str) -> list[tuple[Call, str, str, str]]:
+        """The method's calls with their targets split into (class, name, descriptor)."""
+        out = self._parsed.get(key)
+        if out is None:
+            out = [(c, *split_key(c.target)) for c in self.calls(key)]
+            self._parsed[key] = out
+        return out
+
+    @property
+    def decoded(self) -> int:
+        """How many methods' bytecode the analysis asked for."""
+        return len(self._calls)
+
+    def chain(self, cls: str) -> list[str]:
+        out = self._chain.get(cls)
+        if out is None:
+            out = self._chain[cls] = _chain(self.code, cls)
+        return out
+
+    def supertypes(self, cls: str) -> frozenset[str]:
+        """The class and all its supertypes (app classes, their interfaces, known framework ones)."""
+        out = self._supers.get(cls)
+        if out is not None:
+            return out
+        self._supers[cls] = frozenset((cls,))  # cycle guard
+        acc = {cls}
+        if self.code.has_class(cls):
+            sup = self.code.superclass(cls)
+            parents = ([sup] if sup else []) + list(self.code.interfaces(cls))
+        else:
+            parents = list(FRAMEWORK_SUPERS.get(cls, ()))
+        for p in parents:
+            acc |= self.supertypes(p)
+        out = frozenset(acc)
+        self._supers[cls] = out
+        return out
+
+    def framework_types(self, cls: str | None) -> list[str]:
+        """``cls`` (a framework class) and its known framework supertypes, nearest first."""
+        if not cls:
+            return []
+        out = [cls]
+        i = 0
+        while i < len(out) and len(out) < 32:
+            for s in FRAMEWORK_SUPERS.get(out[i], ()):
+                if s not in out:
+                    out.append(s)
+            i += 1
+        return out
+
+    def reposts(self, callback: str) -> bool:
+        """A ``run``/``handleMessage`` that posts to a Handler or View with a delay: a timer loop."""
+        if split_key(callback)[1] not in ("run", "handleMessage"):
+            return False
+        for _c, cls, name, _d in self.parsed(callback):
+            if name in REPOST_METHODS and ({"android.os.Handler", "android.view.View"} & self.supertypes(cls)):
+                return True
+        return False
+
+    def framework_owner(self, cls: str) -> str | None:
+        """The first class up the chain that is not app code (where an unresolved call lands)."""
+        c: str | None = cls
+        n = 0
+        while c and self.code.has_class(c) and n < 64:
+            c = self.code.superclass(c)
+            n += 1
+        return c
+
+    def _methods(self, cls: str) -> dict[str, list[tuple[str, str]]]:
+        idx = self._index.get(cls)
+        if idx is None:
+            idx = {}
+            if self.code.has_class(cls):
+                for k in self.code.methods_of(cls):
+                    _c, name, desc = split_key(k)
+                    idx.setdefault(name, []).append((desc, k))
+            self._index[cls] = idx
+        return idx
+
+    def methods_named(self, cls: str, name: str) -> list[str]:
+        return [k for _d, k in self._methods(cls).get(name, ())]
+
+    def clinit(self, cls: str) -> str | None:
+        for _d, k in self._methods(cls).get("<clinit>", ()):
+            return k
+        return None
+
+    def lookup(self, cls: str, name: str, desc: str) -> str | None:
+        """The implementation a call ``cls.name desc`` lands on in app code, up the superclass chain."""
+        memo = (cls, name, desc)
+        if memo in self._lookup:
+            return self._lookup[memo]
+        found = None
+        for c in self.chain(cls):
+            for d, k in self._methods(c).get(name, ()):
+                if _compatible(d, desc):
+                    found = k
+                    break
+            if found or name in ("<init>", "<clinit>"):
+                break
+        self._lookup[memo] = found
+        return found
+
+    def lookup_names(self, cls: str, names: Iterable[str]) -> list[str]:
+        """For each name, every overload of its first declaration up ``cls``'s chain."""
+        out = []
+        for n in names:
+            for c in self.chain(cls):
+                ks = self.methods_named(c, n)
+                if ks:
+                    out.extend(ks)
+                    break
+        return out
+
+    def dispatch_table(self, cls: str) -> list[tuple[str, str, str]]:
+        """(name, descriptor, key) of every method an instance of ``cls`` answers with app code."""
+        out = self._dispatch.get(cls)
+        if out is None:
+            out = []
+            seen: set[tuple[str, str]] = set()
+            for c in self.chain(cls):
+                for name, items in self._methods(c).items():
+                    if name in ("<init>", "<clinit>"):
+                        continue
+                    for d, k in items:
+                        if (name, d) not in seen:
+                            seen.add((name, d))
+                            out.append((name, d, k))
+            self._dispatch[cls] = out
+        return out
+
+    def lambda_classes(self, m: str) -> list[str]:
+        """Synthetic lambda classes whose body belongs to method ``m`` (D8 ``$$ExternalSyntheticLambdaN``
+        calling ``lambda$m$N``; Kotlin ``Outer$m$N``): they are often singletons read from a static
+        field, so no ``new`` appears in ``m``."""
+        cls, name, _ = split_key(m)
+        if m in self._lambdas:
+            return self._lambdas[m]
+        out: list[str] = []
+        has = self.code.has_class
+        prefix = f"lambda${name}$"
+        for i in range(256):
+            lam = f"{cls}$$ExternalSyntheticLambda{i}"
+            if not has(lam):
+                break
+            for k in self.code.methods_of(lam):
+                if any(tcls == cls and tname.startswith(prefix) for _c, tcls, tname, _d in self.parsed(k)):
+                    out.append(lam)
+                    break
+        for i in range(1, 64):
+            lam = f"{cls}${name}${i}"
+            if not has(lam):
+                break
+            out.append(lam)
+        self._lambdas[m] = out
+        return out
+
+    def reflective_classes(self, m: str, calls: list[tuple[Call, str, str, str]]) -> list[str]:
+        """App classes named by constant strings in a method that uses reflection (or in an
+        Application constructor handing a delegate's name to its superclass, as Tinker does)."""
+        if self._strings is None:
+            return []
+        cls, name, _ = split_key(m)
+        uses = any((tcls, tname) in REFLECTION_CALLS for _c, tcls, tname, _d in calls)
+        if not uses and not (name == "<init>" and cls == self.facts.application.name):
+            return []
+        try:
+            strings = self._strings(m)
+        except (KeyError, ValueError, IndexError):
+            return []
+        return [s for s in strings if "." in s and self.code.has_class(s)]
+
+    def named_classes(self, m: str) -> list[str]:
+        """App classes a method names by ``const-class`` or by a constant string (when the code
+        model can tell; an optional extension of the protocol)."""
+        out: list[str] = []
+        for attr in ("const_classes", "strings"):
+            fn = getattr(self.code, attr, None)
+            if fn is None:
+                continue
+            try:
+                out.extend(x for x in fn(m) if "." in x and self.code.has_class(x))
+            except (KeyError, ValueError, IndexError):
+                continue
+        return list(dict.fromkeys(out))
+
+    def component_kind(self, cls: str) -> str | None:
+        if self._components is None:
+            self._components = {}
+            for c in self.facts.components:
+                if not c.enabled:
+                    continue
+                kind = "activity" if c.kind in ("activity", "activity-alias") else c.kind
+                self._components.setdefault(c.target_activity if c.kind == "activity-alias" else c.name, kind)
+        return self._components.get(cls)
+
+    # -- graphs --------------------------------------------------------------------------------
+
+    def entries(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = entry_points(self.facts, self.code)
+        return self._entries
+
+    def any(self) -> Graph:
+        """Reachable from any entry point, every edge, gate ignored."""
+        if self._any is None:
+            self._any = Graph(self, self.entries(), follow_user=True)
+            self.timings["any"] = self._any.seconds
+        return self._any
+
+    def pre_consent(self, gate_methods: Iterable[str] = (), gate_checks: Iterable[str] = ()) -> Graph:
+        """Reachable before consent: start-up entries, system-driven edges, cut by the gate."""
+        gm = tuple(sorted(set(gate_methods)))
+        gc = tuple(sorted(set(gate_checks)))
+        g = self._pre.get((gm, gc))
+        if g is None:
+            g = Graph(self, [e for e in self.entries() if e.startup], follow_user=False,
+                      gate_methods=gm, gate_checks=gc)
+            self._pre[(gm, gc)] = g
+            self.timings["pre-consent" + ("+gate" if gm or gc else "")] = g.seconds
+        return g
+
+    def from_methods(self, roots: Iterable[str], *, follow_user: bool = False) -> Graph:
+        """A graph from arbitrary roots (e.g. periodic callbacks), system edges only by default."""
+        entries = [Entry(r, "root", split_key(r)[0], False, "root") for r in dict.fromkeys(roots)]
+        return Graph(self, entries, follow_user=follow_user)
+
+
+# --------------------------------------------------------------------------------------------
+# Integration
+# --------------------------------------------------------------------------------------------
+
+_CACHE: "weakref.WeakKeyDictionary[Any, Reachability]" = weakref.WeakKeyDictionary()
+
+
+def for_facts(facts: AppFacts) -> Reachability | None:
+    """The (cached) reachability analysis of ``facts.code``, or None without a code model."""
+    code = facts.code
+    if code is None:
+        return None
+    try:
+        hit = _CACHE.get(code)
+    except TypeError:  # an unhashable or non-weakref-able code model: no caching
+        return Reachability(facts, code)
+    if hit is None or hit.facts is not facts:
+        hit = Reachability(facts, code)
+        try:
+            _CACHE[code] = hit
+        except TypeError:
+            pass
+    return hit
+
+
+def annotate(facts: AppFacts) -> Reachability | None:
+    """Set ``reachable``/``path`` on every code reference from the *any* graph.
+
+    References in code loaded at run time (``container`` set: assets, secondary DEX) keep
+    ``reachable=None``: whether that code runs is not something the call graph can see.
+    """
+    az = for_facts(facts)
+    if az is None:
+        return None
+    g = az.any()
+    for ref in facts.code_refs:
+        if ref.container:
+            continue
+        site = g.site(ref)
+        ref.reachable = site.reachable
+        ref.path = site.path
+    return az
+
+
+# --------------------------------------------------------------------------------------------
+# An in-memory code model
+# --------------------------------------------------------------------------------------------
+
+
+class MemoryCodeModel:
+    """A :class:`~selfaudit.model.CodeModel` held in dictionaries.
+
+    For tests, and for plugins that get a call graph from another analyser::
+
+        code = MemoryCodeModel()
+        code.add_class("com.x.App", "android.app.Application")
+        code.add_method("com.x.App.onCreate()V", calls=["android.telephony.TelephonyManager.getDeviceId()Ljava/lang/String;"])
+
+    ``calls`` items are method keys (kind ``invoke``), ``(key, kind)`` pairs or :class:`Call`
+    objects; offsets default to the position in the list.
+    """
+
+    def __init__(self) -> None:
+        self.classes: dict[str, tuple[str | None, list[str]]] = {}
+        self.methods: dict[str, list[str]] = {}
+        self._calls: dict[str, list[Call]] = {}
+        self._parsed: dict[str, list[tuple[Call, str, str, str]]] = {}
+        self._new: dict[str, list[str]] = {}
+        self._strings: dict[str, list[str]] = {}
+        self.asked: list[str] = []
+
+    def add_class(self, name: str, superclass: str | None = "java.lang.Object",
+                  interfaces: Iterable[str] = ()) -> "MemoryCodeModel":
+        self.classes[name] = (superclass, list(interfaces))
+        self.methods.setdefault(name, [])
+        return self
+
+    def add_method(self, key: str, calls: Iterable[Any] = (), new: Iterable[str] = (),
+                   strings: Iterable[str] = ()) -> "MemoryCodeModel":
+        cls = split_key(key)[0]
+        if cls not in self.classes:
+            self.add_class(cls)
+        self.methods[cls].append(key)
+        out = []
+        for i, c in enumerate(calls):
+            if isinstance(c, Call):
+                out.append(c)
+            elif isinstance(c, tuple):
+                out.append(Call(c[0], i, c[1]))
+            else:
+                out.append(Call(c, i, "invoke"))
+        self._calls[key] = out
+        self._new[key] = list(new)
+        self._strings[key] = list(strings)
+        return self
+
+    def has_class(self, class_name: str) -> bool:
+        return class_name in self.classes
+
+    def superclass(self, class_name: str) -> str | None:
+        hit = self.classes.get(class_name)
+        return hit[0] if hit else None
+
+    def interfaces(self, class_name: str) -> list[str]:
+        hit = self.classes.get(class_name)
+        return list(hit[1]) if hit else []
+
+    def methods_of(self, class_name: str) -> list[str]:
+        return list(self.methods.get(class_name, ()))
+
+    def calls(self, method: str) -> list[Call]:
+        self.asked.append(method)
+        return list(self._calls.get(method, ()))
+
+    def instantiated(self, method: str) -> list[str]:
+        return list(self._new.get(method, ()))
+
+    def strings(self, method: str) -> list[str]:
+        return list(self._strings.get(method, ()))
