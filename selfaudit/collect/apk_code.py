@@ -232,9 +232,10 @@ class DexCodeModel:
             classes: dict[str, tuple[Dex, object]] = {}
             for dex in self._dexes:
                 try:
-                    for cdef in dex.class_defs():
-                        name = descriptor_to_name(dex.type_name(cdef.type_idx))
-                        classes.setdefault(name, (dex, cdef))
+                    for cdef, desc in zip(dex.class_defs(), dex.class_descriptors(), strict=True):
+                        name = desc[1:-1].replace("/", ".") if desc[:1] == "L" else desc
+                        if name not in classes:
+                            classes[name] = (dex, cdef)
                 except (DexError, IndexError, struct.error) as exc:
                     self._failed(dex.name, exc)
             self._classes = classes

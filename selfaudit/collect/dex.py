@@ -26,6 +26,7 @@ import re
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = [
     "DexError",
@@ -138,14 +139,16 @@ class MethodCode:
     custom: list[tuple[int, int]] = field(default_factory=list)  # (offset, call_site_idx)
 
 
-@dataclass(frozen=True)
-class ClassDef:
+class ClassDef(NamedTuple):
     index: int
     type_idx: int
     access: int
     super_idx: int
     interfaces_off: int
+    source_file_idx: int
+    annotations_off: int
     class_data_off: int
+    static_values_off: int
 
 
 class Dex:
@@ -369,17 +372,42 @@ class Dex:
 
     def class_defs(self) -> list[ClassDef]:
         if self._class_defs is None:
-            data = self.data
             start = self._classes_off
-            out = []
-            for i, (cls, access, sup, ifaces, _src, _ann, cdata, _sv) in enumerate(
-                    struct.iter_unpack("<8L", data[start:start + 32 * self.n_classes])):
-                out.append(ClassDef(i, cls, access, sup, ifaces, cdata))
-            self._class_defs = out
+            rows = struct.iter_unpack("<8L", self.data[start:start + 32 * self.n_classes])
+            make = ClassDef._make
+            self._class_defs = [make((i, *row)) for i, row in enumerate(rows)]
         return self._class_defs
 
     def class_descriptors(self) -> list[str]:
-        return [self.type_name(c.type_idx) for c in self.class_defs()]
+        """Descriptors of the defined classes, in class_def order (one tight loop: this runs for
+        every class of the app, for SDK attribution)."""
+        data = self.data
+        n = len(data)
+        sidx = self._type_sidx
+        strings_off = self._strings_off
+        n_strings = self.n_strings
+        cache = self._type_cache
+        out = []
+        unpack = _U32.unpack_from
+        start = self._classes_off
+        for k in range(self.n_classes):
+            (tidx,) = unpack(data, start + 32 * k)
+            hit = cache.get(tidx)
+            if hit is None:
+                if tidx >= self.n_types or sidx[tidx] >= n_strings:
+                    raise DexError(f"class_def {k} names type {tidx}, out of range")
+                (p,) = unpack(data, strings_off + 4 * sidx[tidx])
+                if p >= n:
+                    raise DexError(f"string data offset {p} lies outside the file")
+                while data[p] & 0x80:
+                    p += 1
+                p += 1
+                end = data.find(b"\0", p)
+                if end < 0:
+                    raise DexError("class name string is not terminated")
+                hit = cache[tidx] = mutf8(data[p:end])
+            out.append(hit)
+        return out
 
     def superclass(self, cdef: ClassDef) -> str | None:
         return None if cdef.super_idx == _NO_INDEX else self.type_name(cdef.super_idx)
@@ -463,13 +491,15 @@ class Dex:
             data = self.data
             defs = self.class_defs()
             best = best_midx = best_cdi = -1
-            for j in (i, i + 1, i - 1, i + 2, i - 2, i + 3):
-                if 0 <= j < len(owners):
-                    cdef = defs[owners[j]]
-                    for midx, _acc, code_off in self.class_methods(cdef):
-                        if code_off and best < code_off <= offset:
-                            best, best_midx, best_cdi = code_off, midx, cdef.index
-            if best >= 0:
+            for window in ((i, i + 1), (i - 1, i + 2, i - 2, i + 3)):
+                for j in window:
+                    if 0 <= j < len(owners):
+                        cdef = defs[owners[j]]
+                        for midx, _acc, code_off in self.class_methods(cdef):
+                            if code_off and best < code_off <= offset:
+                                best, best_midx, best_cdi = code_off, midx, cdef.index
+                if best < 0:
+                    continue
                 try:
                     (size,) = _U32.unpack_from(data, best + 12)
                     end = best + 16 + 2 * size
@@ -532,15 +562,18 @@ class Dex:
         for pattern in patterns:
             search = re.compile(pattern, re.DOTALL).search
             pos, end = self.code_start, self.code_end
+            last_start = last_end = -1
             while True:
                 m = search(data, pos, end)
                 if m is None:
                     break
                 p = m.start()
                 pos = p + 1  # overlapping: a real instruction may start inside a false match
-                if p & 1:
-                    continue
+                if p & 1 or last_start <= p < last_end:
+                    continue  # odd offset, or a method already taken
                 where = self.method_at(p)
+                if where is not None:
+                    last_start, last_end = where[0], where[1]
                 if where is None:
                     continue
                 start, _end, midx, cdi = where
@@ -578,6 +611,29 @@ def _index_alternation(indices, width: int) -> bytes:
         return b"(?:" + b"|".join(alts) + b")"
     alts = [re.escape(struct.pack("<L", i)) for i in sorted(indices)]
     return b"(?:" + b"|".join(alts) + b")"
+
+
+_SKIP_ULEB = {k: re.compile(rb"(?:[\x80-\xff]{0,4}[\x00-\x7f]){%d}" % k, re.DOTALL) for k in (64, 8, 1)}
+
+
+def _skip_ulebs(data: bytes, p: int, count: int) -> int:
+    """Offset after ``count`` consecutive ULEB128 values (C-speed for long runs: an R class can
+    list thousands of fields)."""
+    if count < 32:
+        for _ in range(count):
+            while data[p] & 0x80:
+                p += 1
+            p += 1
+        return p
+    for k in (64, 8, 1):
+        match = _SKIP_ULEB[k].match
+        while count >= k:
+            m = match(data, p)
+            if m is None:
+                raise DexError(f"bad ULEB128 sequence at {p}")
+            p = m.end()
+            count -= k
+    return p
 
 
 def _uleb(data: bytes, p: int) -> tuple[int, int]:
@@ -641,10 +697,7 @@ def _first_code_off(data: bytes, p: int) -> int:
     n_inst, p = _uleb(data, p)
     n_direct, p = _uleb(data, p)
     n_virtual, p = _uleb(data, p)
-    for _ in range(2 * (n_static + n_inst)):
-        while data[p] & 0x80:
-            p += 1
-        p += 1
+    p = _skip_ulebs(data, p, 2 * (n_static + n_inst))
     for _ in range(n_direct + n_virtual):
         while data[p] & 0x80:  # method_idx_diff
             p += 1
@@ -682,11 +735,7 @@ def _decode_class_methods(data: bytes, p: int) -> list[tuple[int, int, int]]:
     n_static, n_inst, n_direct, n_virtual = counts
     if n_static + n_inst + n_direct + n_virtual > len(data):
         raise DexError("class_data declares more members than the file can hold")
-    # Skip fields: two ULEB128 each.
-    for _ in range(2 * (n_static + n_inst)):
-        while data[p] & 0x80:
-            p += 1
-        p += 1
+    p = _skip_ulebs(data, p, 2 * (n_static + n_inst))  # fields: two ULEB128 each
     out = []
     for count in (n_direct, n_virtual):
         midx = 0
