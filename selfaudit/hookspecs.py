@@ -95,3 +95,16 @@ def selfaudit_formats() -> list[OutputFormat] | None:
 
     The CLI's ``--format`` accepts every registered name.
     """
+
+
+@hookspec
+def selfaudit_document_context(model: Any, lang: str, config: Config) -> dict[str, Any] | None:
+    """Add variables to the compliance-document templates (``selfaudit docs``).
+
+    :param model: the :class:`~selfaudit.documents.rows.DocumentModel` being rendered (rows,
+        business functions, header facts); plugins may read it, not change it.
+    :param lang: the document language (``zh-CN`` or ``en``).
+    Return a mapping (or None). Templates see the merged mappings as ``extra``; a plugin
+    registered later overrides the keys of an earlier one. A team's template directory
+    (``--templates``) is where those variables are used.
+    """
