@@ -347,47 +347,42 @@ def _generate(auditor, facts, inventory, target, out: Path, langs, formats, temp
 
 
 def _check(auditor, target, directory: Path, langs) -> int:
-    from selfaudit.documents.output import diff_rows, read_manifest, rows_digest, sha256
+    from selfaudit.documents.output import check_directory, read_manifest
     from selfaudit.documents.rows import comparable
 
     manifest = read_manifest(directory)
     if manifest is None or not manifest.languages:
         click.echo(f"{directory}: no generated documents (run `selfaudit docs -o {directory}`)")
         return 1
-    wanted = list(dict.fromkeys(langs)) or list(manifest.languages)
     target = _target(target, auditor.config, manifest, directory)
     facts, inventory = _load_inputs(auditor, target)
-    stale = False
-    current = []
-    for lang in wanted:
-        entry = manifest.entry(lang)
-        if entry is None:
-            click.echo(f"{directory}: no {lang} documents (run `selfaudit docs --lang {lang} -o {directory}`)")
-            stale = True
-            continue
-        rows = comparable(_model(auditor, facts, inventory, lang, target).to_dict())
-        changes = [] if entry.get("rows_digest") == rows_digest(rows) else diff_rows(entry.get("rows", {}), rows)
-        if entry.get("rows_digest") != rows_digest(rows) and not changes:
-            changes = ["~ the recorded rows differ (manifest from another selfaudit version?)"]
-        missing = [n for n in entry.get("files", {}) if not (directory / n).is_file()]
-        edited = [n for n, h in entry.get("files", {}).items()
-                  if (directory / n).is_file() and sha256((directory / n).read_bytes()) != h]
-        if changes or missing:
-            stale = True
-            click.echo(f"{directory}: out of date with the build and declarations ({lang}):")
-            for line in changes:
+    results = check_directory(
+        directory, lambda lang: comparable(_model(auditor, facts, inventory, lang, target).to_dict()), list(langs))
+    for r in results:
+        if not r.generated:
+            click.echo(f"{directory}: no {r.lang} documents (run `selfaudit docs --lang {r.lang} -o {directory}`)")
+        elif not r.current:
+            click.echo(f"{directory}: out of date with the build and declarations ({r.lang}):")
+            for line in r.changes:
                 click.echo(f"  {line}")
-            for name in missing:
+            for name in r.missing:
                 click.echo(f"  ! missing: {name}")
-        else:
-            current.append(lang)
-        if edited:
-            click.echo(f"{directory}: edited by hand since generation ({lang}): {', '.join(edited)}"
-                       + (" (regenerating them needs --force)" if changes else ""))
+        if r.edited:
+            click.echo(f"{directory}: edited by hand since generation ({r.lang}): {', '.join(r.edited)}"
+                       + ("" if r.current else " (regenerating them needs --force)"))
+    stale = [r for r in results if not r.current]
     if stale:
-        click.echo(f"regenerate with: selfaudit docs {_display(target)} -o {_display(directory)}"
-                   + "".join(f" --lang {lang}" for lang in wanted))
+        click.echo(f"regenerate with: selfaudit docs {_shown_path(target)} -o {_shown_path(directory)}"
+                   + "".join(f" --lang {r.lang}" for r in results))
         return 1
-    click.echo(f"{directory}: documents are up to date ({', '.join(current)})")
+    click.echo(f"{directory}: documents are up to date ({', '.join(r.lang for r in results)})")
     return 0
 
+
+def _shown_path(path: Path) -> str:
+    """A path for a command line the user can paste: relative inside the working tree."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return resolved.as_posix()

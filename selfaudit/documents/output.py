@@ -35,6 +35,7 @@ __all__ = [
     "edited_files",
     "rows_digest",
     "diff_rows",
+    "check_directory",
 ]
 
 MANIFEST = "selfaudit-docs.json"
@@ -173,17 +174,50 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 @dataclass
 class CheckResult:
+    """One language of a documents directory compared with a fresh scan."""
+
     lang: str
+    generated: bool = True  # False: no documents in this language
     changes: list[str] = field(default_factory=list)  # human-readable, one per line
-    missing: list[str] = field(default_factory=list)
-    edited: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # recorded files that are gone
+    edited: list[str] = field(default_factory=list)  # recorded files changed by hand (not stale by itself)
 
     @property
     def current(self) -> bool:
-        return not self.changes and not self.missing
+        return self.generated and not self.changes and not self.missing
 
 
-_NAMES = {"collected": "collected", "sharing": "sharing", "permissions": "permissions"}
+def check_directory(directory: Path, rows_for: Any, langs: list[str] | None = None) -> list[CheckResult]:
+    """Compare the documents in ``directory`` with fresh rows.
+
+    ``rows_for(lang)`` returns the comparable rows a fresh scan gives for a language (see
+    :func:`~selfaudit.documents.rows.comparable`); the caller decides how to scan, so the
+    pre-commit hook and ``docs --check`` share this. An empty list means nothing was ever
+    generated in ``directory``.
+    """
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if manifest is None or not manifest.languages:
+        return []
+    results = []
+    for lang in list(dict.fromkeys(langs or [])) or list(manifest.languages):
+        entry = manifest.entry(lang)
+        result = CheckResult(lang=lang)
+        results.append(result)
+        if entry is None:
+            result.generated = False
+            continue
+        rows = rows_for(lang)
+        if entry.get("rows_digest") != rows_digest(rows):
+            result.changes = diff_rows(entry.get("rows", {}), rows) or [
+                "~ the recorded rows differ (written by another selfaudit version?)"]
+        for name, digest in entry.get("files", {}).items():
+            p = directory / name
+            if not p.is_file():
+                result.missing.append(name)
+            elif sha256(p.read_bytes()) != digest:
+                result.edited.append(name)
+    return results
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -192,7 +226,7 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def diff_rows(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """What changed between two comparable row sets, one line per change."""
+    """What changed between two comparable row sets: one line per header field or row."""
     out: list[str] = []
     old_meta, new_meta = old.get("meta", {}), new.get("meta", {})
     for key in sorted(set(old_meta) | set(new_meta)):
@@ -207,18 +241,26 @@ def diff_rows(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     for kind in ("collected", "sharing", "permissions"):
         before = {r["key"]: r for r in old.get(kind, [])}
         after = {r["key"]: r for r in new.get(kind, [])}
-        for key in after.keys() - before.keys():
-            r = after[key]
-            out.append(f"+ {kind}: {r.get('name') or r.get('short_name') or key} ({key}) [{r.get('status')}]")
-        for key in before.keys() - after.keys():
-            r = before[key]
-            out.append(f"- {kind}: {r.get('name') or r.get('short_name') or key} ({key})")
-        for key in sorted(before.keys() & after.keys()):
+        for key in [k for k in after if k not in before]:
+            out.append(f"+ {kind}: {_label(after[key])} [{after[key].get('status')}]")
+        for key in [k for k in before if k not in after]:
+            out.append(f"- {kind}: {_label(before[key])}")
+        for key in [k for k in after if k in before]:
             a, b = before[key], after[key]
-            for f in sorted(set(a) | set(b)):
-                if a.get(f) != b.get(f):
-                    out.append(f"~ {kind}: {key}: {f}: {_short(a.get(f))} → {_short(b.get(f))}")
+            fields = [f for f in dict.fromkeys([*a, *b]) if f not in _DERIVED and a.get(f) != b.get(f)]
+            if fields:
+                changes = "; ".join(f"{f} {_short(a.get(f), 40)} → {_short(b.get(f), 40)}" for f in fields)
+                out.append(f"~ {kind}: {_label(b)}: {changes}")
     # Same rows, different order (a sort key changed): still stale, say so once.
     if not out and old != new:
         out.append("~ row order changed")
     return out
+
+
+#: Row fields that follow from others (listing them would repeat the change).
+_DERIVED = {"todo"}
+
+
+def _label(row: dict[str, Any]) -> str:
+    name = row.get("name") or row.get("short_name")
+    return f"{name} ({row['key']})" if name and name != row["key"] else str(row["key"])
