@@ -10,7 +10,7 @@ Fingerprints never include line numbers (rule + stable location + a rule-chosen 
 This module is a built-in plugin: its ``selfaudit_report`` hook runs last, after other plugins
 had their say, and is switched off by ``--no-baseline`` (``Config.use_baseline``). Which file:
 ``--baseline FILE``, else the config key ``baseline``, else ``.selfaudit-baseline.json`` next to
-the config file (or in the scanned project) when it exists.
+the config file (or in the working directory when there is none) if it exists.
 
 The file is meant to be committed and reviewed, so it holds no line numbers (no churn when code
 moves) and is sorted::
@@ -148,10 +148,15 @@ def load_baseline(path: Path) -> Baseline:
 
 
 def baseline_path(config: Config, *, must_exist: bool = True) -> Path | None:
-    """The baseline file a scan with this config uses (None: no baseline)."""
+    """The baseline file a scan with this config uses (None: no baseline).
+
+    Without a ``baseline`` key the default lives next to the config file, or, with no config
+    file, in the working directory: never beside the target, which for an APK is a build
+    output directory that ``gradle clean`` wipes.
+    """
     if config.baseline is not None:
         return config.baseline
-    default = config.root / BASELINE_NAME
+    default = (config.path.resolve().parent if config.path is not None else Path.cwd()) / BASELINE_NAME
     if default.is_file() or not must_exist:
         return default
     return None

@@ -175,3 +175,16 @@ def test_baseline_can_be_disabled_as_a_plugin(repo, capsys):
     run(capsys, "baseline", "create", "app")
     assert run(capsys, "scan", "app", "-q")[0] == 0
     assert run(capsys, "scan", "app", "-q", "-p", "no:selfaudit.baseline")[0] == 1
+
+
+def test_without_a_config_the_baseline_lives_in_the_working_directory(tmp_path, monkeypatch, capsys):
+    """Never beside the target: for an APK that is a build directory `gradle clean` wipes."""
+    work = tmp_path / "repo"
+    project = tmp_path / "elsewhere" / "app"
+    (project / "src" / "main").mkdir(parents=True)
+    (project / "src" / "main" / "AndroidManifest.xml").write_text(MANIFEST, encoding="utf-8")
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, out, _ = run(capsys, "baseline", "create", project)
+    assert code == 0 and (work / BASELINE_NAME).is_file() and not (project / BASELINE_NAME).exists()
+    assert run(capsys, "scan", project, "-q", "--fail-on", "low")[0] == 0

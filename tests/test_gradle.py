@@ -221,3 +221,10 @@ def test_kotlin_snippet_uses_the_agp_variant_api():
                    "tasks.register<Exec>", "finalizedBy(audit)", "--fail-on"):
         assert needle in text
     assert textwrap.dedent(text) == text
+
+
+def test_docs_show_the_shipped_kotlin_snippet():
+    """docs/gradle.md is copy-paste ready: its Kotlin block is exactly the file the CLI prints."""
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "gradle.md").read_text(encoding="utf-8")
+    blocks = [b.split("\n", 1)[1] for b in docs.split("```")[1::2] if b.startswith("kotlin\n")]
+    assert gradle_file("kotlin").read_text(encoding="utf-8") in blocks

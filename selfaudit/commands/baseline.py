@@ -28,7 +28,8 @@ def baseline() -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Baseline file to write (default: config 'baseline', else .selfaudit-baseline.json next to the config).",
+    help="Baseline file to write (default: config 'baseline', else .selfaudit-baseline.json next to the "
+    "config file, or in the working directory).",
 )
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="ProGuard/R8 mapping.txt of the APK (fingerprints use the original names).")
