@@ -163,7 +163,8 @@ def _split_formats(values: tuple[str, ...]) -> list[str]:
 @click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: on a TTY).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stdout when the report goes to files.")
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Report only findings not in this baseline (default: config 'baseline', else .selfaudit-baseline.json).")
+              help="Report only findings not in this baseline (default: config 'baseline', else "
+              ".selfaudit-baseline.json by the config file or in the working directory).")
 @click.option("--no-baseline", "no_baseline", is_flag=True, help="Report every finding, ignoring any baseline.")
 @click.option("--mapping", "mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="ProGuard/R8 mapping.txt of the APK: report and fingerprint original class/method names.")
