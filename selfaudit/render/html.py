@@ -83,9 +83,10 @@ def template_dirs(config: Any) -> list[Path]:
     if override:
         dirs.append(Path(override))
     packaged = Path(str(resources.files("selfaudit"))) / "templates"
-    for d in (packaged, _CHECKOUT_TEMPLATES):
-        if d.is_dir() and d not in dirs:
-            dirs.append(d)
+    # The checkout's copy only stands in when the package has none (an editable install).
+    builtin = packaged if packaged.is_dir() else _CHECKOUT_TEMPLATES
+    if builtin.is_dir():
+        dirs.append(builtin)
     return dirs
 
 
