@@ -20,6 +20,7 @@ when a caller has one loaded. Both report problems as ``file:line: table.key: me
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,9 +61,15 @@ TODO = "TODO"
 LANG_SUFFIXES = {"en": "_en", "zh-CN": "_zh"}
 
 
+_TODO_MARK = re.compile(r"(?i)\s*todo\b")
+
+
 def is_todo(value: Any) -> bool:
-    """True for a missing value or one still marked TODO by ``selfaudit init``."""
-    return value is None or (isinstance(value, str) and (not value.strip() or value.strip().upper().startswith(TODO)))
+    """True for a missing value or one still marked TODO (``"TODO"``, ``"TODO: ask legal"``).
+
+    A word that merely starts with the letters (``"Todolist sync"``) is a real value.
+    """
+    return value is None or (isinstance(value, str) and (not value.strip() or bool(_TODO_MARK.match(value))))
 
 
 class _Texts:

@@ -18,7 +18,8 @@ from typing import Any
 
 import click
 
-from selfaudit.cli import _auditor, _common, _plugin_options, _split_formats
+from selfaudit.cli import _auditor as _cli_auditor
+from selfaudit.cli import _common, _plugin_options, _split_formats
 
 __all__ = ["init", "docs"]
 
@@ -43,6 +44,20 @@ def _declarations_path(explicit: Path | None, cfg) -> Path:
     if cfg.path is not None:
         return Path(cfg.path).resolve().parent / DEFAULT_DECLARATIONS
     return Path.cwd() / DEFAULT_DECLARATIONS
+
+
+def _auditor(config_path: Path | None, target: Path | None, disable, plugins_dir):
+    """An Auditor whose config is found from the target upward, else from the working directory.
+
+    An APK is usually built inside the app's repository, so its config is found from it; a
+    target outside the repository (a downloaded APK) still gets the repository's config.
+    """
+    if config_path is None and target is not None:
+        from selfaudit.config import find_config
+
+        if find_config(Path(target)) is None:
+            config_path = find_config(Path.cwd())
+    return _cli_auditor(config_path, target or Path.cwd(), disable, plugins_dir)
 
 
 def _recorded_target(decl_path: Path) -> Path | None:
@@ -125,7 +140,7 @@ def init(target, declarations_path, update, force, config_path, disable, plugins
     from selfaudit.documents.declfile import UpdateConflict, new_declarations_text, update_declarations_text
     from selfaudit.errors import ConfigError
 
-    auditor = _auditor(config_path, target or Path.cwd(), disable, plugins_dir)
+    auditor = _auditor(config_path, target, disable, plugins_dir)
     cfg = auditor.config
     path = _declarations_path(declarations_path, cfg)
     exists = path.is_file()
@@ -143,7 +158,7 @@ def init(target, declarations_path, update, force, config_path, disable, plugins
     facts, inventory = _scan(auditor, Path(target))
 
     if update and exists:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # bytes: keep the file's own line endings
         try:
             result = update_declarations_text(text, str(path), inventory, auditor.knowledge)
         except UpdateConflict as exc:
@@ -152,7 +167,7 @@ def init(target, declarations_path, update, force, config_path, disable, plugins
         if not result.added:
             click.echo(f"{path}: up to date with {_display(Path(target))} (nothing new to declare)")
             return 0
-        path.write_text(result.text, encoding="utf-8")
+        path.write_bytes(result.text.encode("utf-8"))
         click.echo(f"{path}: added {len(result.added)} newly detected item(s), each with TODO values:")
         for entry in result.added:
             click.echo(f"  + {entry}")
@@ -244,7 +259,7 @@ def docs(target, output, check_dir, langs, formats, templates_dir, show_evidence
 
     if check_dir is not None and output is not None:
         raise click.UsageError("--check DIR and -o DIR do not go together")
-    auditor = _auditor(config_path, target or Path.cwd(), disable, plugins_dir)
+    auditor = _auditor(config_path, target, disable, plugins_dir)
     cfg = auditor.config
     if declarations_path is not None:
         if not declarations_path.is_file():
