@@ -220,6 +220,7 @@ class DexCodeModel:
         self._classes: dict[str, tuple[Dex, object]] | None = None
         self._methods: dict[str, dict[str, tuple[Dex, int, int]]] = {}
         self.errors: list[str] = []
+        self._calls: dict[str, list[Call]] = {}
 
     def _failed(self, where: str, exc: Exception) -> None:
         if len(self.errors) < 100:
@@ -276,9 +277,11 @@ class DexCodeModel:
             if hit is not None:
                 dex, cdef = hit
                 try:
+                    skip = len(class_name) + 1
                     for midx, access, code_off in dex.class_methods(cdef):
-                        _cls, name, proto = dex.method_ref(midx)
-                        table.setdefault(name + proto, (dex, code_off, access))
+                        sig = dex.method_key(midx)[skip:]
+                        if sig not in table:
+                            table[sig] = (dex, code_off, access)
                 except (DexError, IndexError, struct.error) as exc:
                     self._failed(f"{dex.name}: class {class_name}", exc)
             self._methods[class_name] = table
@@ -307,19 +310,23 @@ class DexCodeModel:
     # -- methods -----------------------------------------------------------------------------
 
     def calls(self, method: str) -> list[Call]:
+        cached = self._calls.get(method)
+        if cached is not None:
+            return list(cached)
         found = self._code(method)
         if found is None:
             return []
         dex, mc = found
         out = []
+        key = dex.method_key
+        kinds = INVOKE_KINDS
         for off, op, midx in mc.invokes:
             try:
-                cls, name, proto = dex.method_ref(midx)
+                out.append(Call(key(midx), off, kinds.get(op, "invoke")))
             except (DexError, IndexError, struct.error) as exc:
                 self._failed(f"{dex.name}: {method}", exc)
-                continue
-            out.append(Call(f"{descriptor_to_name(cls)}.{name}{proto}", off, INVOKE_KINDS.get(op, "invoke")))
-        return out
+        self._calls[method] = out
+        return list(out)
 
     def instantiated(self, method: str) -> list[str]:
         found = self._code(method)

@@ -188,6 +188,8 @@ class Dex:
         self._str_cache: dict[int, str] = {}
         self._type_cache: dict[int, str] = {}
         self._proto_cache: dict[int, str] = {}
+        self._key_cache: dict[int, str] = {}
+        self._binary_cache: dict[int, str] = {}
         self._class_defs: list[ClassDef] | None = None
         self._code_index: tuple[list[int], list[tuple[int, int, int]]] | None = None
         self._starts: tuple[list[int], list[int]] | None = None
@@ -323,6 +325,17 @@ class Dex:
         """``(class descriptor, name, proto descriptor)`` of a method index."""
         cls, proto, name = self.method_id(midx)
         return self.type_name(cls), self.string(name), self.proto(proto)
+
+    def method_key(self, midx: int) -> str:
+        """``binary.Class.name(params)ret`` of a method index (cached: call graphs ask often)."""
+        key = self._key_cache.get(midx)
+        if key is None:
+            tidx, pidx, nidx = self.method_id(midx)
+            cls = self._binary_cache.get(tidx)
+            if cls is None:
+                cls = self._binary_cache[tidx] = descriptor_to_name(self.type_name(tidx))
+            key = self._key_cache[midx] = f"{cls}.{self.string(nidx)}{self.proto(pidx)}"
+        return key
 
     def field_ref(self, fidx: int) -> tuple[str, str, str]:
         """``(class descriptor, name, type descriptor)`` of a field index."""
@@ -764,10 +777,37 @@ def _decode_class_methods(data: bytes, p: int) -> list[tuple[int, int, int]]:
     return out
 
 
+# What decode_insns does with each opcode: 0 skip, 1 nop/payload, 2 invoke, 3 invoke-custom,
+# 4 const-string, 5 const-string/jumbo, 6 field read, 7 field write, 8 new-instance,
+# 9 const-class, 10 numeric constant.
+_KIND = [0] * 256
+_KIND[0x00] = 1
+for _op in (*range(0x6E, 0x73), *range(0x74, 0x79), 0xFA, 0xFB):
+    _KIND[_op] = 2
+_KIND[0xFC] = _KIND[0xFD] = 3
+_KIND[0x1A] = 4
+_KIND[0x1B] = 5
+for _op in (*range(0x52, 0x59), *range(0x60, 0x67)):
+    _KIND[_op] = 6
+for _op in (*range(0x59, 0x60), *range(0x67, 0x6E)):
+    _KIND[_op] = 7
+_KIND[0x22] = 8
+_KIND[0x1C] = 9
+for _op in range(0x12, 0x1A):
+    _KIND[_op] = 10
+KIND = tuple(_KIND)
+_STEP = tuple(2 * n for n in SIZES)  # instruction size in bytes (0 for nop/payloads)
+
+
 def decode_insns(data: bytes, start: int, end: int) -> MethodCode:
-    """Tokenise the instructions in ``data[start:end]`` and keep what an audit needs."""
+    """Tokenise the instructions in ``data[start:end]`` and keep what an audit needs.
+
+    One table lookup per instruction decides; the common instructions (moves, branches,
+    arithmetic) cost just that and the size step.
+    """
     mc = MethodCode()
-    sizes = SIZES
+    kinds = KIND
+    steps = _STEP
     u16 = _U16.unpack_from
     u32 = _U32.unpack_from
     pc = start
@@ -775,41 +815,42 @@ def decode_insns(data: bytes, start: int, end: int) -> MethodCode:
     try:
         while pc < end:
             op = data[pc]
-            size = sizes[op]
-            if size == 0:  # nop or a payload pseudo-instruction
+            k = kinds[op]
+            if not k:
+                pc += steps[op]
+                continue
+            if k == 2:
+                invokes.append((pc - start, op, u16(data, pc + 2)[0]))
+            elif k == 1:  # nop or a payload pseudo-instruction
                 ident = data[pc + 1]
                 if ident == 0x01:  # packed-switch-payload
-                    size = u16(data, pc + 2)[0] * 2 + 4
+                    pc += 2 * (u16(data, pc + 2)[0] * 2 + 4)
                 elif ident == 0x02:  # sparse-switch-payload
-                    size = u16(data, pc + 2)[0] * 4 + 2
+                    pc += 2 * (u16(data, pc + 2)[0] * 4 + 2)
                 elif ident == 0x03:  # fill-array-data-payload
                     width = u16(data, pc + 2)[0]
                     count = u32(data, pc + 4)[0]
-                    size = (width * count + 1) // 2 + 4
+                    pc += 2 * ((width * count + 1) // 2 + 4)
                 else:
-                    size = 1
-            elif 0x6E <= op <= 0x78 or op >= 0xFA:
-                if op != 0x73:
-                    if op == 0xFC or op == 0xFD:
-                        mc.custom.append((pc - start, u16(data, pc + 2)[0]))
-                    elif op < 0xFE:
-                        invokes.append((pc - start, op, u16(data, pc + 2)[0]))
-            elif op == 0x1A:
+                    pc += 2
+                continue
+            elif k == 6:
+                mc.field_reads.append((pc - start, op, u16(data, pc + 2)[0]))
+            elif k == 4:
                 mc.strings.append((pc - start, u16(data, pc + 2)[0]))
-            elif op == 0x1B:
-                mc.strings.append((pc - start, u32(data, pc + 2)[0]))
-            elif 0x52 <= op <= 0x6D:
-                if op <= 0x58 or 0x60 <= op <= 0x66:
-                    mc.field_reads.append((pc - start, op, u16(data, pc + 2)[0]))
-                else:
-                    mc.field_writes.append((pc - start, op, u16(data, pc + 2)[0]))
-            elif op == 0x22:
-                mc.new_instances.append((pc - start, u16(data, pc + 2)[0]))
-            elif op == 0x1C:
-                mc.const_classes.append((pc - start, u16(data, pc + 2)[0]))
-            elif 0x12 <= op <= 0x19:
+            elif k == 10:
                 mc.numbers.append(_number(data, pc, op))
-            pc += 2 * size
+            elif k == 7:
+                mc.field_writes.append((pc - start, op, u16(data, pc + 2)[0]))
+            elif k == 8:
+                mc.new_instances.append((pc - start, u16(data, pc + 2)[0]))
+            elif k == 9:
+                mc.const_classes.append((pc - start, u16(data, pc + 2)[0]))
+            elif k == 5:
+                mc.strings.append((pc - start, u32(data, pc + 2)[0]))
+            elif k == 3:
+                mc.custom.append((pc - start, u16(data, pc + 2)[0]))
+            pc += steps[op]
     except (IndexError, struct.error):
         raise DexError(f"instructions at {start} run past the end of the file") from None
     return mc
