@@ -59,7 +59,16 @@ def selfaudit_enrich(facts: AppFacts, inventory: Inventory, knowledge: Knowledge
 
 
 def build_inventory(facts: AppFacts, inventory: Inventory, kb: KnowledgeBase) -> Inventory:
-    """Fill ``inventory`` from ``facts``: third parties, then permissions, then PI items."""
+    """Fill ``inventory`` from ``facts``: third parties, then permissions, then PI items.
+
+    With a code model (``facts.code``), every code reference first gets ``reachable``/``path``
+    from the call graph (:func:`selfaudit.reach.annotate`), so each PI source in the report
+    tells "present in a library" from "called by the app".
+    """
+    if facts.code is not None:
+        from selfaudit.reach import annotate
+
+        annotate(facts)
     attr = SdkAttributor(facts, kb)
     parties: dict[str, ThirdParty] = {t.id: t for t in inventory.third_parties}
 

@@ -56,8 +56,9 @@ import heapq
 import re
 import time
 import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from selfaudit.model import AppFacts, Call, CodeRef, Component, Location
 
@@ -402,6 +403,9 @@ INSTANCE_CALLBACKS: dict[str, tuple[str, ...]] = {
     "androidx.lifecycle.LifecycleEventObserver": ("onStateChanged",),
     "androidx.lifecycle.FullLifecycleObserver": ("onCreate", "onStart", "onResume"),
     "androidx.startup.Initializer": ("create",),
+    "androidx.work.Worker": ("doWork",),
+    "androidx.work.CoroutineWorker": ("doWork",),
+    "androidx.work.ListenableWorker": ("startWork",),
     # Tinker: TinkerApplication creates the ApplicationLike named in its constructor by reflection
     # and calls its lifecycle by reflection; Bugly hot-fix apps initialise SDKs there.
     "com.tencent.tinker.entry.ApplicationLike": ("onBaseContextAttached", "onCreate"),
@@ -586,7 +590,7 @@ class Graph:
     on the costs, only the paths do.
     """
 
-    def __init__(self, az: "Reachability", entries: list[Entry], *, follow_user: bool,
+    def __init__(self, az: Reachability, entries: list[Entry], *, follow_user: bool,
                  gate_methods: Iterable[str] = (), gate_checks: Iterable[str] = ()) -> None:
         self.az = az
         self.code = az.code
@@ -687,6 +691,8 @@ class Graph:
         if m not in self.guard:
             made.extend(self.code.instantiated(m))
         made.extend(self.az.reflective_classes(m, live))
+        if m not in self.guard:
+            made.extend(self.az.class_constants(m))
         made = [c for c in dict.fromkeys(made) if self.code.has_class(c)]
         self._inst_here[m] = made
         for c in made:
@@ -953,21 +959,17 @@ class Graph:
         return True  # order unknown (a field or string in a method that checks the gate)
 
     def call_sites(self, match: Callable[[str], bool]) -> list[CallSite]:
-        """Calls in reached methods whose ``Class.member`` (as written, or as resolved in app code)
-        satisfies ``match``; guarded ones included (``guarded=True``)."""
+        """Calls in reached methods whose ``Class.member`` satisfies ``match``: as written, as
+        resolved in app code, or as the framework class it lands on (``this.requestPermissions()``
+        in an Activity subclass matches ``android.app.Activity.requestPermissions``). Guarded calls
+        are included with ``guarded=True``."""
         out = []
         for m in self.parent:
             gi = self.guard.get(m)
             for i, (c, cls, name, desc) in enumerate(self.az.parsed(m)):
-                api = f"{cls}.{name}"
-                if not match(api):
-                    resolved = self.az.lookup(cls, name, desc)
-                    if not resolved:
-                        continue
-                    rcls = split_key(resolved)[0]
-                    api = f"{rcls}.{name}"
-                    if not match(api):
-                        continue
+                api = self.az.match_api(cls, name, desc, match)
+                if api is None:
+                    continue
                 path = self.path(m)
                 out.append(CallSite(m, i, c, api, gi is not None and i > gi, path, self.entries.get(path[0])))
         return out
@@ -1015,6 +1017,7 @@ class Reachability:
         self._components: dict[str, str] | None = None
         self._any: Graph | None = None
         self._pre: dict[tuple, Graph] = {}
+        self._bg: Graph | None = None
         self.timings: dict[str, float] = {}
         self._strings = getattr(code, "strings", None)
 
@@ -1088,6 +1091,23 @@ class Reachability:
             if name in REPOST_METHODS and ({"android.os.Handler", "android.view.View"} & self.supertypes(cls)):
                 return True
         return False
+
+    def match_api(self, cls: str, name: str, desc: str, match: Callable[[str], bool]) -> str | None:
+        """The ``Class.member`` form of a call that ``match`` accepts, trying the written class, the
+        app-code implementation, then the framework class it lands on and its known supertypes."""
+        api = f"{cls}.{name}"
+        if match(api):
+            return api
+        resolved = self.lookup(cls, name, desc)
+        if resolved:
+            api = f"{split_key(resolved)[0]}.{name}"
+            return api if match(api) else None
+        if self.code.has_class(cls):
+            for t in self.framework_types(self.framework_owner(cls)):
+                api = f"{t}.{name}"
+                if match(api):
+                    return api
+        return None
 
     def framework_owner(self, cls: str) -> str | None:
         """The first class up the chain that is not app code (where an unresolved call lands)."""
@@ -1202,6 +1222,18 @@ class Reachability:
             return []
         return [s for s in strings if "." in s and self.code.has_class(s)]
 
+    def class_constants(self, m: str) -> list[str]:
+        """App classes named by ``const-class`` (``X.class``) in ``m``, when the model can tell.
+        They count as instantiated: such constants mostly feed reflection (WorkManager workers,
+        fragments, Gson), intents or service loaders."""
+        fn = getattr(self.code, "const_classes", None)
+        if fn is None:
+            return []
+        try:
+            return [c for c in fn(m) if self.code.has_class(c)]
+        except (KeyError, ValueError, IndexError):
+            return []
+
     def named_classes(self, m: str) -> list[str]:
         """App classes a method names by ``const-class`` or by a constant string (when the code
         model can tell; an optional extension of the protocol)."""
@@ -1252,6 +1284,14 @@ class Reachability:
             self.timings["pre-consent" + ("+gate" if gm or gc else "")] = g.seconds
         return g
 
+    def background(self) -> Graph:
+        """Reachable from services and broadcast receivers: code that runs without a screen."""
+        if self._bg is None:
+            self._bg = Graph(self, [e for e in self.entries() if e.kind in ("service", "receiver")],
+                             follow_user=False)
+            self.timings["background"] = self._bg.seconds
+        return self._bg
+
     def from_methods(self, roots: Iterable[str], *, follow_user: bool = False) -> Graph:
         """A graph from arbitrary roots (e.g. periodic callbacks), system edges only by default."""
         entries = [Entry(r, "root", split_key(r)[0], False, "root") for r in dict.fromkeys(roots)]
@@ -1262,7 +1302,7 @@ class Reachability:
 # Integration
 # --------------------------------------------------------------------------------------------
 
-_CACHE: "weakref.WeakKeyDictionary[Any, Reachability]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[Any, Reachability] = weakref.WeakKeyDictionary()
 
 
 def for_facts(facts: AppFacts) -> Reachability | None:
@@ -1330,13 +1370,13 @@ class MemoryCodeModel:
         self.asked: list[str] = []
 
     def add_class(self, name: str, superclass: str | None = "java.lang.Object",
-                  interfaces: Iterable[str] = ()) -> "MemoryCodeModel":
+                  interfaces: Iterable[str] = ()) -> MemoryCodeModel:
         self.classes[name] = (superclass, list(interfaces))
         self.methods.setdefault(name, [])
         return self
 
     def add_method(self, key: str, calls: Iterable[Any] = (), new: Iterable[str] = (),
-                   strings: Iterable[str] = ()) -> "MemoryCodeModel":
+                   strings: Iterable[str] = ()) -> MemoryCodeModel:
         cls = split_key(key)[0]
         if cls not in self.classes:
             self.add_class(cls)

@@ -1,15 +1,26 @@
-"""Permission rules: every dangerous or special permission must be explained to the user.
+"""Permission rules: explained (SA301), needed (SA302) and asked for at the right time (SA303).
 
 MIIT 164号 (2.1) and the TC260 permission guide require that each permission's purpose is stated
-when it is requested and in the permission list (应用权限申请与使用说明). A permission the team
-has not declared has no purpose to show, so the draft list would carry a TODO.
+when it is requested and in the permission list (应用权限申请与使用说明), that no permission is
+requested without a function that needs it, and that permissions are requested when the function
+is used, not at start-up, and that refusing one does not make the app quit.
 """
 
 from __future__ import annotations
 
 from selfaudit import hookimpl
-from selfaudit.model import Location
+from selfaudit.model import Confidence, Evidence, Location, Severity
+from selfaudit.reach import short, split_key
 from selfaudit.rules import rule
+from selfaudit.rules._common import (
+    analysis,
+    attributor,
+    code_refs,
+    entry_text,
+    path_text,
+    stable,
+    startup,
+)
 
 EXPLAINED_LEVELS = ("dangerous", "special")
 
@@ -61,7 +72,222 @@ def undeclared_permission(facts, inventory, ctx):
         )
 
 
-RULES = [undeclared_permission]
+#: Permissions whose use the code scan cannot see reliably (files, intents, WebView, native code):
+#: never reported as unused.
+_UNOBSERVABLE = {
+    "android.permission.READ_EXTERNAL_STORAGE", "android.permission.WRITE_EXTERNAL_STORAGE",
+    "android.permission.READ_MEDIA_IMAGES", "android.permission.READ_MEDIA_VIDEO",
+    "android.permission.READ_MEDIA_AUDIO", "android.permission.MANAGE_EXTERNAL_STORAGE",
+    "android.permission.POST_NOTIFICATIONS", "android.permission.CALL_PHONE",
+}
+
+
+@rule(
+    code="SA302",
+    name="excessive-permission",
+    title_en="Permission with no use in the code, or beyond the app category's needs",
+    title_zh="申请了代码未使用或超出 App 类型所需的权限",
+    severity="medium",
+    confidence="medium",
+    category="permissions",
+    explanation_en="""
+Two kinds of over-asking. (1) A dangerous permission is declared in the manifest, but none of the
+APIs that need it appears anywhere in the code (including SDKs): TC260's permission guide says not
+to declare permissions unrelated to the app's functions, and MIIT's scenarios (164号 2.1-8) flag
+"permissions with no matching function". (2) The declarations name the app's category from the
+2021 necessary-PI rules and the permission unlocks only PI outside that category's necessary set:
+it may be requested, but refusing it must not block the basic function (必要个人信息范围规定 art. 4).
+
+Only permissions the knowledge base maps to APIs are checked for (1), and storage, notification
+and dialer permissions never are, because their use does not show up as API calls.
+""",
+    explanation_zh="""
+两类过度索取。（1）清单中声明了危险权限，但代码（含 SDK）中没有任何需要该权限的 API：TC260 权限指南要求
+不在清单中声明与业务功能无关的权限，工信部检测场景（164号 2.1-8）将“申请的权限无对应功能”列为问题。
+（2）声明文件写明了 App 所属的必要个人信息类型，而该权限仅用于获取该类型必要范围之外的个人信息：可以申请，
+但用户拒绝时不得影响基本功能（《常见类型移动互联网应用程序必要个人信息范围规定》第四条）。
+
+第（1）类只检查知识库中已映射到 API 的权限；存储、通知、拨号类权限的使用无法从 API 调用中看出，不予检查。
+""",
+    remediation_en="""
+Remove permissions no feature uses (watch for ones merged in from SDK manifests: drop them with
+`tools:node="remove"` if the SDK works without them). For permissions outside the category's
+necessary PI, request them only when the optional feature is used and keep the basic function
+working when they are refused; mark them `required = false` in the declarations.
+""",
+    remediation_zh="""
+删除没有功能使用的权限（注意由 SDK 清单合并进来的权限：SDK 不依赖时可用 tools:node="remove" 移除）。对于
+超出必要个人信息范围的权限，仅在使用相应可选功能时申请，拒绝后基本功能仍须可用，并在声明中标记
+required = false。
+""",
+    regulations=["miit-164 2.1", "tc260-permissions 3", "cac-rending-fangfa 四-1", "cac-necessary-pi",
+                 "gbt-41391 6.5"],
+    tags=["permissions", "privacy"],
+)
+def excessive_permission(facts, inventory, ctx):
+    kb = ctx.knowledge
+    has_code = facts.code is not None or bool(facts.code_refs)
+    used: set[str] = set()
+    for info in code_refs(facts, ctx):
+        used.update(info.api.permissions)
+    mapped: set[str] = {p for a in kb.apis.values() for p in a.permissions}
+    strings = {s for r in facts.code_refs for s in r.strings if s.startswith("android.permission.")}
+    for item in inventory.permissions:
+        if item.protection_level != "dangerous":
+            continue
+        if not has_code or item.name not in mapped or item.name in _UNOBSERVABLE or item.name in used:
+            continue
+        asked = " (it is requested at run time, so a prompt with no feature behind it)" if item.name in strings else ""
+        loc = item.evidence[0].location if item.evidence else Location(file="AndroidManifest.xml")
+        f = excessive_permission.finding(
+            f"{item.name} is declared but no code uses an API that needs it{asked}",
+            message_zh=f"声明了 {item.name}（{item.label_zh or ''}），但代码中没有使用需要该权限的 API",
+            location=loc,
+            evidence=item.evidence,
+            confidence=Confidence.MEDIUM if item.name not in strings else Confidence.HIGH,
+        )
+        yield stable(f, excessive_permission, f"unused|{item.name}")
+    cat_key = ctx.declarations.app_category
+    category = kb.app_category(cat_key) if cat_key else None
+    if category is None:
+        return
+    necessary = set(category.necessary_pi)
+    for item in inventory.permissions:
+        if item.protection_level != "dangerous" or not item.pi_types:
+            continue
+        if set(item.pi_types) & necessary:
+            continue
+        decl = ctx.declarations.permission(item.name)
+        loc = item.evidence[0].location if item.evidence else Location(file="AndroidManifest.xml")
+        f = excessive_permission.finding(
+            f"{item.name} unlocks PI outside the necessary set of a {category.name_en} app "
+            f"({category.name_zh}): refusing it must not block the basic function",
+            message_zh=f"{item.name} 对应的个人信息不属于{category.name_zh}的必要个人信息，用户拒绝时不得影响基本功能",
+            location=loc,
+            evidence=item.evidence,
+            severity=Severity.LOW,
+            confidence=Confidence.LOW if decl and decl.refusal_effect else Confidence.MEDIUM,
+        )
+        yield stable(f, excessive_permission, f"category|{category.id}|{item.name}")
+
+
+_EXIT_CALLS = {"exit", "killProcess", "finishAffinity", "finishAndRemoveTask", "finish", "halt"}
+
+
+@rule(
+    code="SA303",
+    name="permission-at-startup",
+    title_en="Runtime permission requested at start-up, or the app quits when one is refused",
+    title_zh="启动时申请权限，或拒绝权限后退出应用",
+    severity="medium",
+    confidence="high",
+    category="permissions",
+    explanation_en="""
+A runtime-permission request (requestPermissions, ActivityCompat.requestPermissions, the Activity
+Result permission contracts) is reachable from start-up code, before the user uses any feature that
+needs it; or the result callback of a request quits the app (finish, System.exit, killProcess)
+when the user refuses. MIIT's scenarios (164号 2.1-1, 2.1-7) name both: asking on first launch
+before the function is used, and "不给权限不让用" (no permission, no app). 26号 requires requests to
+be made when the related function starts, one at a time.
+""",
+    explanation_zh="""
+运行时权限申请（requestPermissions、ActivityCompat.requestPermissions、Activity Result 权限契约）可从启动
+代码到达，即在用户使用需要该权限的功能之前就申请；或权限结果回调在用户拒绝时退出应用（finish、System.exit、
+killProcess）。工信部检测场景（164号 2.1-1、2.1-7）均点名：首次启动即在使用功能前申请权限，以及“不给权限
+不让用”。26号文要求在相关功能启动时动态申请，不得捆绑申请。
+""",
+    remediation_en="""
+Request each permission when the user starts the feature that needs it, after explaining why (a
+purpose dialog or the system dialog's purpose string), and keep the app usable when it is refused.
+After a refusal do not ask again for at least 48 hours (the industry convention reviewers apply).
+""",
+    remediation_zh="""
+在用户启动需要该权限的功能时再申请，并先说明目的（目的说明弹窗或系统弹窗中的用途文案）；拒绝后应用仍须可用。
+用户拒绝后至少 48 小时内不要再次申请（审核普遍采用的惯例）。
+""",
+    regulations=["miit-164 2.1", "miit-26 一(三)", "tc260-permissions 3", "cac-rending-fangfa 四-2"],
+    tags=["permissions", "reachability", "privacy"],
+)
+def permission_at_startup(facts, inventory, ctx):
+    g = startup(facts, ctx)
+    if g is None:
+        return
+    kb = ctx.knowledge
+    apis = {a.api: a for a in kb.apis_by_tag("permission-request")}
+    attr = attributor(facts, ctx)
+    strings_of = getattr(facts.code, "strings", None)
+    ref_strings: dict[str, list[str]] = {}
+    for info in code_refs(facts, ctx, tags=("permission-request",)):
+        ref_strings.setdefault(info.method or "", []).extend(info.ref.strings)
+    best: dict[tuple[str, str], object] = {}
+    for site in g.call_sites(lambda api: api in apis):
+        if split_key(site.caller)[1] == "requestPermissions":
+            continue  # a compat wrapper: its caller is reported
+        owner = attr.for_class(split_key(site.caller)[0])
+        key = (owner.id, site.api) if owner else (site.api, site.caller)
+        if key not in best or len(site.path) < len(best[key].path):
+            best[key] = site
+    for key, site in sorted(best.items()):
+        cls, name, desc = split_key(site.caller)
+        owner = attr.for_class(cls)
+        try:
+            strings = list(strings_of(site.caller)) if strings_of else []
+        except (KeyError, ValueError, IndexError):
+            strings = []
+        strings += ref_strings.get(site.caller, [])
+        perms = sorted({s.rsplit(".", 1)[-1] for s in strings if s.startswith("android.permission.")})
+        which = f" for {', '.join(perms)}" if perms else ""
+        who = f" (SDK {owner.name_en})" if owner else ""
+        loc = Location(class_name=cls, method=name, descriptor=desc or None)
+        f = permission_at_startup.finding(
+            f"Permission request{which} ({short(site.api + '()')}) in {cls}.{name}{who} runs at start-up, from "
+            f"{entry_text(site.entry)}: {path_text(site.path)}",
+            message_zh=f"启动即申请权限{('（' + '、'.join(perms) + '）') if perms else ''}：{entry_text(site.entry, zh=True)}经 "
+                       f"{path_text(site.path)} 到达 {cls}.{name}",
+            location=loc,
+            evidence=[Evidence(kind="api", api=site.api, location=loc, third_party=owner.id if owner else None,
+                               reachable=True, path=site.path)],
+            path=site.path,
+        )
+        yield stable(f, permission_at_startup, "|".join(key))
+    yield from _exit_on_denial(facts, ctx, g)
+
+
+def _exit_on_denial(facts, ctx, g):
+    az = analysis(facts)
+    seen = set()
+    for m in list(g.methods()):
+        cls, name, _desc = split_key(m)
+        if name != "onRequestPermissionsResult" or m in seen:
+            continue
+        seen.add(m)
+        exits = []
+        for _call, tcls, tname, _d in az.parsed(m):
+            if tname in _EXIT_CALLS:
+                exits.append(f"{tcls.rsplit('.', 1)[-1]}.{tname}")
+            elif tcls == cls and tname not in ("<init>",):
+                for _call2, t2cls, t2name, _d2 in az.parsed(az.lookup(tcls, tname, _d) or ""):
+                    if t2name in _EXIT_CALLS:
+                        exits.append(f"{tname} → {t2cls.rsplit('.', 1)[-1]}.{t2name}")
+        if not exits:
+            continue
+        loc = Location(class_name=cls, method=name, descriptor=_desc or None)
+        f = permission_at_startup.finding(
+            f"{cls}.onRequestPermissionsResult quits or closes the screen ({', '.join(sorted(set(exits)))}): "
+            f"refusing a permission must not stop the app",
+            message_zh=f"{cls}.onRequestPermissionsResult 中调用了 {', '.join(sorted(set(exits)))}：拒绝权限后不得退出应用"
+                       f"（不给权限不让用）",
+            location=loc,
+            evidence=[Evidence(kind="api", api=e, location=loc, reachable=True, path=g.path(m))
+                      for e in sorted(set(exits))],
+            path=g.path(m),
+            severity=Severity.HIGH,
+            confidence=Confidence.MEDIUM,
+        )
+        yield stable(f, permission_at_startup, f"exit|{cls}")
+
+
+RULES = [undeclared_permission, excessive_permission, permission_at_startup]
 
 
 @hookimpl
