@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from selfaudit import hookimpl
+from selfaudit.collect.source_paths import SOURCE_SUFFIXES, relevant_file
 from selfaudit.collect.source_xml import ANDROID, TOOLS, XmlElement, XmlError, parse_xml
 from selfaudit.model import AppFacts, Dependency, Location
 
@@ -39,17 +40,7 @@ OPTIONS_KEY = "source"
 SKIP_DIRS = {"build", ".gradle", ".git", ".idea", "node_modules", ".cxx", "intermediates", ".svn", "buildSrc",
              ".externalNativeBuild", "generated", "out"}
 GRADLE_FILES = ("build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts")
-SOURCE_SUFFIXES = (".java", ".kt")
 _NOT_SHIPPED_SETS = re.compile(r"^(test|androidTest|testFixtures|benchmark|debug)|Debug|Test$")
-_RELEVANT = re.compile(
-    r"(^|/)(AndroidManifest\.xml|[^/]+\.(java|kt|kts|gradle|aar|jar|toml)|gradle\.properties"
-    r"|res/values[^/]*/[^/]+\.xml)$"
-)
-
-
-def relevant_file(path: str) -> bool:
-    """Could a change to this (repo-relative, POSIX) file change the audit's result?"""
-    return bool(_RELEVANT.search(path))
 
 
 def _walk(root: Path, max_depth: int | None = None, skip: set[Path] | frozenset = frozenset()):
