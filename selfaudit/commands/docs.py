@@ -211,9 +211,10 @@ def _load_inputs(auditor, target: Path):
 def _model(auditor, facts, inventory, lang: str, target: Path, today=None):
     from selfaudit.documents.rows import build_model
 
+    decl = auditor.declarations
     return build_model(
-        facts, inventory, auditor.declarations, auditor.knowledge,
-        lang=lang, target=_display(target), today=today,
+        facts, inventory, decl, auditor.knowledge, lang=lang, target=_display(target),
+        declarations_label=_display(decl.path) if decl.path else None, today=today,
     )
 
 

@@ -22,12 +22,23 @@ _BLOCK = {
     "dl", "dt", "dd", "figure", "figcaption", "pre", "body", "#root",
 }
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
-_LEADING = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
+_LEADING = re.compile(r"^(\s*)(?:([#+\-=>])|(\d+)([.)]))")
 
 
 def escape(text: str) -> str:
     """Escape Markdown syntax characters in plain text."""
     return _ESCAPE.sub(r"\\\1", text)
+
+
+def _escape_leading(text: str) -> str:
+    """Keep a paragraph that starts like a heading, quote or list item a paragraph."""
+
+    def fix(m: re.Match) -> str:
+        if m.group(2):
+            return m.group(1) + "\\" + m.group(2)
+        return m.group(1) + m.group(3) + "\\" + m.group(4)
+
+    return _LEADING.sub(fix, text, count=1)
 
 
 def _is_block(n: Node) -> bool:
@@ -87,7 +98,7 @@ class _Writer:
             if run:
                 text = self.inline(run)
                 if text:
-                    out.append(_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text))
+                    out.append(_escape_leading(text))
                 run.clear()
 
         for n in nodes:
@@ -108,7 +119,7 @@ class _Writer:
             text = self.inline(n.children)
             if not text:
                 return []
-            text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+            text = _escape_leading(text)
             return [f"**{text}**" if tag == "summary" else text]
         if tag in ("ul", "ol"):
             return ["\n".join(self.list_lines(n, 0))]

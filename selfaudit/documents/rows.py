@@ -315,10 +315,16 @@ def build_model(
     *,
     lang: str = "zh-CN",
     target: str | None = None,
+    declarations_label: str | None = None,
     tool_version: str | None = None,
     today: _dt.date | None = None,
 ) -> DocumentModel:
-    """Merge the inventory with the declarations into the rows every document renders."""
+    """Merge the inventory with the declarations into the rows every document renders.
+
+    ``target`` and ``declarations_label`` are how the header names the build and the file
+    (paths relative to the working tree: an absolute path would leak a developer's home
+    directory into a published page).
+    """
     if tool_version is None:
         from selfaudit import __version__ as tool_version
     zh = _zh(lang)
@@ -547,7 +553,7 @@ def build_model(
             "rights": _val(pol.text("rights", lang)),
             "response_time": _val(pol.text("response_time", lang)),
         },
-        declarations=str(decl.path) if decl.path else None,
+        declarations=declarations_label or (decl.path.name if decl.path else None),
     )
     return DocumentModel(meta=meta, collected=collected, sharing=sharing, permissions=permissions, functions=ordered)
 

@@ -44,9 +44,11 @@ def template_dirs(user_dir: Path | None = None) -> list[Path]:
         if not user_dir.is_dir():
             raise ConfigError(f"{user_dir}: templates directory not found")
         dirs.append(user_dir)
-    for cand in (_packaged(), CHECKOUT_TEMPLATES):
-        if cand is not None and cand.is_dir() and cand not in dirs:
-            dirs.append(cand)
+    # The checkout's copy only stands in when the package has none (an editable install), as for
+    # the HTML report (selfaudit.render.html.template_dirs).
+    builtin = _packaged() or (CHECKOUT_TEMPLATES if CHECKOUT_TEMPLATES.is_dir() else None)
+    if builtin is not None and builtin not in dirs:
+        dirs.append(builtin)
     if len(dirs) == (1 if user_dir is not None else 0):
         raise ConfigError("selfaudit's document templates are missing from this installation "
                           "(expected selfaudit/templates in the package); reinstall selfaudit")
