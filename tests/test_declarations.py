@@ -206,3 +206,16 @@ def test_reconcile_detected_against_declared():
                                          ("todo: ask legal", True), ("推送", False), ("Todolist sync", False), ("TODO：问法务", True)])
 def test_is_todo(value, todo):
     assert is_todo(value) is todo
+
+
+def test_the_documented_example_is_valid(tmp_path, kb):
+    """docs/documents.md shows a complete privacy.toml: it must load and name real things."""
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "documents.md").read_text(encoding="utf-8")
+    example = next(block for block in re.findall(r"```toml\n(.*?)```", doc, re.S) if "[operator]" in block)
+    d = load_declarations(write(tmp_path, example))
+    validate_declarations(d, kb)
+    assert d.app_category == "网上购物类" and d.pi["shop.member_level"].text("name", "en") == "Membership level"
+    assert d.third_parties["sf-express"].pi_types == ["order.shipping", "identity.phone_number"]
+    assert not reconcile(Inventory(), d).incomplete_pi

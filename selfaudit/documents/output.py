@@ -36,6 +36,7 @@ __all__ = [
     "rows_digest",
     "diff_rows",
     "check_directory",
+    "check_documents",
 ]
 
 MANIFEST = "selfaudit-docs.json"
@@ -223,6 +224,21 @@ def check_directory(directory: Path, rows_for: Any, langs: list[str] | None = No
 def _short(value: Any, limit: int = 60) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_documents(directory: Path, facts: Any, inventory: Any, declarations: Any, knowledge: Any,
+                    langs: list[str] | None = None) -> list[CheckResult]:
+    """:func:`check_directory` for a scanned build: what ``docs --check`` and the pre-commit hook run.
+
+    ``facts``/``inventory`` come from ``Auditor.collect``/``Auditor.enrich`` (or a Report's
+    ``.facts``/``.inventory``); the declarations and knowledge base from the same Auditor.
+    """
+    from selfaudit.documents.rows import build_model, comparable
+
+    def rows_for(lang: str) -> dict[str, Any]:
+        return comparable(build_model(facts, inventory, declarations, knowledge, lang=lang).to_dict())
+
+    return check_directory(directory, rows_for, langs)
 
 
 def diff_rows(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
