@@ -490,6 +490,8 @@ def test_invalid_declarations_stop_generation_with_file_line_key(demo_apk, tmp_p
         ("<table><tr><th>h</th></tr><tr><td><ul><li>x</li><li>y|z</li></ul></td></tr></table>",
          "| h |\n|---|\n| x<br>y\\|z |"),
         ("<ul><li>a<ul><li>b</li></ul></li></ul>", "- a\n   - b"),
+        ('<p data-format="html">web only</p><p data-format="print">print only</p>', "print only"),
+        ('<p>a <span class="badge undeclared">未声明</span></p>', "a *(未声明)*"),
     ],
 )
 def test_markdown_conversion(html, md):

@@ -79,6 +79,8 @@ def _display(path: Path) -> str:
         rel = Path(os.path.relpath(Path(path).resolve(), Path.cwd()))
     except ValueError:  # another drive on Windows
         return Path(path).name
+    if str(rel) == ".":
+        return Path.cwd().name  # a project scanned from its root: name it
     return Path(path).name if str(rel).startswith("..") else rel.as_posix()
 
 
