@@ -111,7 +111,7 @@ class MethodInfo:
     """
 
     __slots__ = ("cls", "name", "line", "end_line", "sites", "strings", "numbers", "inst", "locals",
-                 "parent", "const_classes", "params", "synthetic", "lambda_count")
+                 "parent", "const_classes", "params", "synthetic", "lambda_count", "args")
 
     def __init__(self, cls: ClassInfo, name: str, line: int, parent: MethodInfo | None = None) -> None:
         self.cls = cls
@@ -128,6 +128,9 @@ class MethodInfo:
         self.params: list[str] = []
         self.synthetic = False
         self.lambda_count = 0
+        #: site index → what each argument is, where known (an anonymous class, a lambda, a new
+        #: object, a typed variable): lets framework calls carry a descriptor with parameter types.
+        self.args: dict[int, list[str | None]] = {}
 
     @property
     def key(self) -> str:
@@ -402,7 +405,11 @@ class _Parser:
         self.keywords = KOTLIN_KEYWORDS if sf.kotlin else JAVA_KEYWORDS
         self.match = _Closers(toks)
         self.frames: list[_Frame] = [_Frame("file", None, None, 0)]
-        self.pstack: list[tuple[str | None, int]] = []  # (callee or keyword, token index of "(")
+        # Open parentheses: [callee or keyword, token index of "(", (method, site index) of the call
+        # they belong to or None, argument descriptors so far].
+        self.pstack: list[list] = []
+        self.pending_site: tuple[MethodInfo, int, int] | None = None  # (method, site, index of its "(")
+        self.recent_call: tuple[MethodInfo, int, str] | None = None  # for Kotlin trailing lambdas
         self.pending_anon: dict[int, tuple[str, int]] = {}  # index of "{" → (super type, line)
         self.pending_lambda: set[int] = set()  # index of "{" opening a Java block lambda
         self.local_fun: set[int] = set()
@@ -503,8 +510,7 @@ class _Parser:
             if t[0] == "p":
                 v = t[1]
                 if v == "(":
-                    prev = toks[i - 1] if i else t
-                    pstack.append((prev[1] if prev[0] == "n" else None, i))
+                    self.open_paren(i)
                     i += 1
                     continue
                 if v == ";":
@@ -517,6 +523,8 @@ class _Parser:
                 if v == ",":
                     if frame.expr is not None:
                         self.close_expr_frames(",", t[2])
+                    if pstack and frames[-1].pdepth < len(pstack):
+                        pstack[-1][3].append(None)
                     i += 1
                     continue
                 if v == "=" or v == ":" or v == "[" or v == "]":
@@ -904,13 +912,16 @@ class _Parser:
             return i + 1
         # punctuation
         if v == "(":
-            prev = self.tok(i - 1)
-            self.pstack.append((prev[1] if prev[0] == "n" else None, i))
+            self.open_paren(i)
             return i + 1
         if v == ")":
             if self.pstack:
                 depth = len(self.pstack)
-                callee, start = self.pstack.pop()
+                callee, start, site, args = self.pstack.pop()
+                if site is not None:
+                    if i - start == 1:
+                        args = []
+                    site[0].args[site[1]] = args
                 inner = self.hints.pop(depth, None)
                 if callee is None and inner is not None and not self.maybe_cast(start, i):
                     self.note_hint(inner)  # (expr).m(): the parenthesised value's type
@@ -935,6 +946,8 @@ class _Parser:
             return i + 1
         if v == ",":
             self.close_expr_frames(",", line)
+            if self.pstack and self.frames[-1].pdepth < len(self.pstack):
+                self.pstack[-1][3].append(None)
             return i + 1
         if v == "->" and not self.kt:
             nxt = self.tok(i + 1)
@@ -948,6 +961,23 @@ class _Parser:
         if v == "::":
             return self.method_ref(i, frame, meth)
         return i + 1
+
+    def open_paren(self, i: int) -> None:
+        prev = self.toks[i - 1] if i else ("", "", 0, None)
+        site = None
+        ps = self.pending_site
+        if ps is not None and ps[2] == i:
+            site = (ps[0], ps[1])
+            self.pending_site = None
+        self.pstack.append([prev[1] if prev[0] == "n" else None, i, site, [None]])
+
+    def note_arg(self, value: str, force: bool = False) -> None:
+        """What the current argument of the innermost open call is (first thing seen wins)."""
+        ps = self.pstack
+        if ps and self.frames[-1].pdepth < len(ps):
+            args = ps[-1][3]
+            if force or args[-1] is None:
+                args[-1] = value
 
     def close_expr_frames(self, punct: str, line: int) -> None:
         depth = len(self.pstack)
@@ -982,7 +1012,8 @@ class _Parser:
             return True
         return False
 
-    def lambda_method(self, frame: _Frame, meth: MethodInfo, line: int, callee: str | None = None) -> MethodInfo:
+    def lambda_method(self, frame: _Frame, meth: MethodInfo, line: int, callee: str | None = None,
+                      trailing: bool = False) -> MethodInfo:
         """A lambda body: a synthetic method ``lambda$<outer>$<n>`` on the enclosing class, and a
         synthetic class ``Outer$$Lambda$<n>`` instantiated where the lambda is written (as D8 does)."""
         cls = frame.cls if frame.cls is not None else self.facade()
@@ -1006,6 +1037,12 @@ class _Parser:
         impl.sites.append(("c", "=" + cls.name, body.name, line))
         self.sf.classes.append(syn)
         meth.inst.append("=" + syn.name)
+        if trailing:
+            rc = self.recent_call
+            if rc is not None and rc[2] == callee:
+                rc[0].args.setdefault(rc[1], []).append("=" + syn.name)
+        else:
+            self.note_arg("=" + syn.name, force=True)
         return body
 
     def method_ref(self, i: int, frame: _Frame, meth: MethodInfo) -> int:
@@ -1041,6 +1078,7 @@ class _Parser:
             sup, site = self.pending_anon.pop(i)
             anon = self.anonymous(cls, sup, line)
             meth.inst.append("=" + anon.name)
+            self.note_arg("=" + anon.name, force=True)
             if 0 <= site < len(meth.sites):
                 # new X() { ... } constructs the anonymous subclass, not X
                 meth.sites[site] = ("n", "=" + anon.name, "<init>", meth.sites[site][3])
@@ -1079,7 +1117,8 @@ class _Parser:
                 callee = self.pstack[-1][0] if self.pstack else None
                 callee = callee.rsplit(".", 1)[-1] if callee else None
             if lam and callee not in KOTLIN_INLINE:
-                body = self.lambda_method(frame, meth, line, callee)
+                trailing = prev[0] == "n" or (prev[0] == "p" and prev[1] == ")")
+                body = self.lambda_method(frame, meth, line, callee, trailing=trailing)
                 self.push(_Frame("code", frame.cls, body, len(self.pstack)))
                 return
         self.push(_Frame("code", frame.cls, meth, len(self.pstack)))
@@ -1140,13 +1179,14 @@ class _Parser:
             after = self.tok(i + 2)
             if after[0] == "p" and after[1] == "(":
                 close = self.match[i + 2]
+                self.note_arg(typ)
                 meth.sites.append(("n", typ, "<init>", line))
                 meth.inst.append(typ)
                 self.note_hint(typ)
                 if close > 0 and self.tok(close + 1)[1] == "{" and self.tok(close + 1)[0] == "p":
                     self.pending_anon[close + 1] = (typ, len(meth.sites) - 1)
                     meth.inst.pop()
-                self.pstack.append((typ.rsplit(".", 1)[-1], i + 2))
+                self.pstack.append([typ.rsplit(".", 1)[-1], i + 2, (meth, len(meth.sites) - 1), [None]])
                 return i + 3
             return i + 2  # array creation
         if self.kt:
@@ -1198,8 +1238,10 @@ class _Parser:
         if v in ("this", "super") and nxt[0] == "p" and nxt[1] == "(":
             # Constructor delegation: this(...) / super(...)
             meth.sites.append(("S" if v == "super" else "c", ".super" if v == "super" else "", "<init>", line))
-            self.pstack.append((v, i + 1))
+            self.pstack.append([v, i + 1, (meth, len(meth.sites) - 1), [None]])
             return i + 2
+        if v == "this" and not (nxt[0] == "p" and nxt[1] == "::"):
+            self.note_arg(".this")
         return i + 1
 
     def code_call(self, i: int, t, frame: _Frame, meth: MethodInfo, nxt) -> int:
@@ -1211,11 +1253,15 @@ class _Parser:
             if not recv or _capitalised(recv) or not recv[:1].isupper() and "." in recv and not self.is_var(meth, frame, recv):
                 # Kotlin constructor call: Foo(...) / pkg.Foo(...)
                 typ = _strip_generic(v)
+                self.note_arg(typ)
                 meth.sites.append(("n", typ, "<init>", line))
                 meth.inst.append(typ)
                 self.note_hint(typ)
+                self.pending_site = (meth, len(meth.sites) - 1, i + 1)
+                self.recent_call = (meth, len(meth.sites) - 1, member)
                 return i + 1
         self.add_call(meth, v, dot, line, generic)
+        self.pending_site = (meth, len(meth.sites) - 1, i + 1)
         if member == "getSystemService" and close > 0:
             self.system_service_hint(i + 2, close, generic)
         return i + 1
@@ -1325,6 +1371,7 @@ class _Parser:
             desc, static = self.receiver(meth, recv, dot, line)
         kind = "C" if static else ("S" if desc == ".super" else "c")
         meth.sites.append((kind, desc, member, line))
+        self.recent_call = (meth, len(meth.sites) - 1, member)
         ret = RETURN_TYPES.get(member)
         if ret:
             self.note_hint(ret)
@@ -1336,7 +1383,9 @@ class _Parser:
 
         recv, _, member = v.rpartition(".")
         if not recv and not dot:
-            if meth.var_type(member) is not None:
+            typ = meth.var_type(member)
+            if typ is not None:
+                self.note_arg(typ)
                 return
             const = CONSTANTS.get(member)
             if const is not None:

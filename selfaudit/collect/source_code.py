@@ -369,11 +369,49 @@ class SourceCodeModel:
                 return found.cls.name, member
         return cls, member
 
+    def _descriptor(self, m: MethodInfo, site_index: int) -> str:
+        """``(Ljava/lang/Runnable;)V`` for a framework call whose arguments are known well enough
+        (anonymous classes, lambdas, new objects, typed variables), else ``(…)``.
+
+        Only parameter types mean anything (unknown ones are ``Object``, the return type is always
+        ``V``): the rules' hand-off detection reads them to see that ``handler.post(new Runnable()
+        {...})`` will call ``run()``, as it does from a DEX descriptor.
+        """
+        args = m.args.get(site_index)
+        if args is None:
+            return "(…)"
+        out = []
+        for a in args:
+            t = self._arg_type(a, m) if a else None
+            out.append(f"L{t.replace('.', '/')};" if t else "Ljava/lang/Object;")
+        return "(" + "".join(out) + ")V"
+
+    def _arg_type(self, raw: str, m: MethodInfo) -> str | None:
+        idx = self.index
+        name = m.cls.name if raw == ".this" else idx.resolve(raw, m.cls)
+        if name is None:
+            return None
+        # An app class stands for the first framework type it extends or implements.
+        seen = set()
+        todo = [name]
+        while todo:
+            n = todo.pop(0)
+            if n in seen:
+                continue
+            seen.add(n)
+            c = idx.classes.get(n)
+            if c is None:
+                return n
+            todo.extend(c.interfaces)
+            if c.superclass and c.superclass != OBJECT:
+                todo.append(c.superclass)
+        return OBJECT
+
     def _resolve(self, m: MethodInfo) -> None:
         calls: list[Call] = []
         fields: list[str] = []
         idx = self.index
-        for site in m.sites:
+        for si, site in enumerate(m.sites):
             kind = site[0]
             cls, member = self.site_target(m, site)
             if kind in ("f", "F"):
@@ -393,7 +431,8 @@ class SourceCodeModel:
                 elif member[:1].isupper():
                     continue
                 member = getter
-            calls.append(Call(f"{cls or '?'}.{member}(…)", site[3], _CALL_KINDS.get(kind, "invoke")))
+            desc = "(…)" if (cls is None or cls in idx.classes) else self._descriptor(m, si)
+            calls.append(Call(f"{cls or '?'}.{member}{desc}", site[3], _CALL_KINDS.get(kind, "invoke")))
         self._calls[m.key] = calls
         self._fields[m.key] = list(dict.fromkeys(fields))
 
