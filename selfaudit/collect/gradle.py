@@ -46,7 +46,7 @@ _TOKEN = re.compile(
     r"|([^{}()\[\]\n;\"'/]+|/)"  # 4 anything else
 )
 _STR = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
-_ASSIGN = re.compile(r"^([A-Za-z_][\w.]*)\s*(?:=(?!=)\s*|\(\s*|\s+)(.+?)\s*\)?\s*$", re.S)
+_ASSIGN = re.compile(r"^([A-Za-z_][\w.]*)\s*(=(?!=)|\(|\s)\s*(.+?)\s*$", re.S)
 _NAMED_BLOCK = re.compile(r"""^(?:create|getByName|register|named|maybeCreate)\s*\(\s*["']([^"']+)["']\s*\)$""")
 _CONFIG = re.compile(r"^([A-Za-z_]\w*)\s*(\(.*\)|\s.*)?$", re.S)
 _FLAVORS = "productFlavors"
@@ -535,6 +535,10 @@ def _notations(rest: str, config: str, st: Statement, gf: GradleFile, scope: Sco
         fm = re.fullmatch(r"fileTree\s*\((.*)\)", a, re.S)
         if fm:
             targs = _split_args(fm.group(1))
+            if len(targs) == 1:
+                mm = re.fullmatch(r"(?:mapOf|hashMapOf|mutableMapOf)\s*\((.*)\)", targs[0], re.S)
+                if mm:
+                    targs = _split_args(mm.group(1))
             tn = _named(targs)
             base = strings_in(tn.get("dir", "") or tn.get("baseDir", "") or (targs[0] if targs and not _named(targs[:1]) else ""))
             includes = strings_in(tn.get("include", "")) or ["**/*.jar", "**/*.aar"]
@@ -806,9 +810,12 @@ def _read_module(mod: Module, gf: GradleFile, scope: Scope, proj: Project) -> No
         for st in stmts:
             m = _ASSIGN.match(st.text)
             if m and m.group(1) in keys:
-                v = scope.value(m.group(2))
+                expr = m.group(3)
+                if m.group(2) == "(" and expr.endswith(")"):
+                    expr = expr[:-1].rstrip()  # minSdkVersion(21)
+                v = scope.value(expr)
                 if v is None:
-                    proj.warnings.append(f"{gf.rel}:{st.line}: cannot resolve {m.group(1)} value '{m.group(2)}'")
+                    proj.warnings.append(f"{gf.rel}:{st.line}: cannot resolve {m.group(1)} value '{expr}'")
                     return None
                 return v, st
         return None

@@ -212,6 +212,16 @@ class SourceIndex:
     def _companions(c: ClassInfo) -> list[ClassInfo]:
         return [n for n in c.nested.values() if n.kind == "object"]
 
+    def extension(self, meth: MethodInfo, name: str) -> str | None:
+        """The facade class of a Kotlin top-level function ``name`` visible from ``meth``'s file."""
+        sf = meth.cls.file
+        facade = self.top_functions.get(sf.package, {}).get(name)
+        if facade is None:
+            imported = sf.imports.get(name)
+            if imported:
+                facade = self.top_functions.get(imported.rpartition(".")[0], {}).get(name)
+        return facade
+
     def resolve_unqualified(self, meth: MethodInfo, name: str) -> tuple[str, MethodInfo | None]:
         """Where an unqualified ``name(...)`` in ``meth`` goes: (class, app method or None)."""
         c: ClassInfo | None = meth.cls
@@ -227,13 +237,7 @@ class SourceIndex:
             if first_framework is None and self.framework_ancestor(c.name):
                 first_framework = c.name
             c = c.outer
-        sf = meth.cls.file
-        facade = self.top_functions.get(sf.package, {}).get(name)
-        if facade is None:
-            imported = sf.imports.get(name)
-            if imported:
-                pkg = imported.rpartition(".")[0]
-                facade = self.top_functions.get(pkg, {}).get(name)
+        facade = self.extension(meth, name)
         if facade is not None:
             return facade, self.classes[facade].methods.get(name)
         if first_framework is not None:
@@ -357,6 +361,10 @@ class SourceCodeModel:
         if kind == "m" and m.var_type(recv) is not None:
             recv = m.var_type(recv) or recv
         cls = idx.resolve(recv, m.cls)
+        if kind == "c" and cls not in idx.classes:
+            ext = idx.extension(m, member)
+            if ext is not None:
+                return ext, member  # a Kotlin extension function: x.readImei() → FileKt.readImei
         if cls is None:
             return None, member
         if kind in ("c", "C", "m") and cls in idx.classes:

@@ -147,6 +147,9 @@ class _Merger:
             tag = el.tag
             if tag in _PERMISSION_TAGS:
                 name = self.attr(el, "name")
+                if el.tools("node") == "removeAll":
+                    self.remove_all.add(("manifest", "uses-permission"))
+                    continue
                 if not name:
                     continue
                 if self.instruction(el, "uses-permission", name, "manifest") in ("remove", "removeAll"):
