@@ -29,7 +29,7 @@ from selfaudit.model import (
     Suppression,
 )
 from selfaudit.render import RenderContext
-from selfaudit.render.sarif import apk_artifact, sarif_document
+from selfaudit.render.sarif import LEVELS, SECURITY_SEVERITY, apk_artifact, sarif_document
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -160,9 +160,10 @@ def test_rules_carry_help_tags_and_severity(project):
     assert "How to fix" in rule["help"]["text"]
     assert "危险权限未声明使用目的" in rule["help"]["markdown"] and "#### " in rule["help"]["markdown"]
     assert {"security", "privacy", "permissions"} <= set(rule["properties"]["tags"])
-    assert rule["properties"]["security-severity"] == "5.5"  # medium
+    severity = next(r.severity for r in auditor.all_rules() if r.code == "SA301")
+    assert rule["properties"]["security-severity"] == SECURITY_SEVERITY[severity]
     assert rule["properties"]["precision"] == "high"
-    assert rule["defaultConfiguration"]["level"] == "warning"
+    assert rule["defaultConfiguration"]["level"] == LEVELS[severity]
     assert "工信部164号文" in rule["help"]["markdown"]  # regulations resolved through the knowledge base
 
 
