@@ -18,17 +18,25 @@ Use :func:`rule` to declare one: it turns a check function into a :class:`~selfa
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 
 from selfaudit.model import Confidence, RegulationRef, Rule, Severity
 
-__all__ = ["rule", "reg"]
+__all__ = ["rule", "reg", "provide"]
 
 
 def reg(spec: str) -> RegulationRef:
     """``"miit-164 2.2"`` → RegulationRef("miit-164", "2.2")."""
     ident, _, article = spec.partition(" ")
     return RegulationRef(ident, article or None)
+
+
+def provide(rules: Iterable[Rule]) -> list[Rule]:
+    """What a ``selfaudit_rules`` hook returns: a fresh copy of each rule per call, because the
+    auditor applies configuration (severity overrides, the providing plugin) to the objects it
+    receives, and one audit's configuration must not leak into the next one in the same process."""
+    return [copy.copy(r) for r in rules]
 
 
 def rule(

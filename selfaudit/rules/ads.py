@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from selfaudit import hookimpl
 from selfaudit.model import Confidence, Evidence, Location, Severity
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import code_refs, evidence, group, reach_confidence, stable, where
 
 
@@ -133,4 +133,4 @@ RULES = [shake_ad, install_packages]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

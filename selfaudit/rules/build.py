@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from selfaudit import hookimpl
 from selfaudit.model import Evidence, Location, Severity
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import stable
 
 
@@ -129,4 +129,4 @@ RULES = [packed_apk, target_sdk_outdated]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

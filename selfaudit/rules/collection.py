@@ -11,7 +11,7 @@ from __future__ import annotations
 from selfaudit import hookimpl
 from selfaudit.model import Confidence, Evidence, Location, Severity
 from selfaudit.reach import short
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import (
     PLUMBING_PI,
     analysis,
@@ -592,4 +592,4 @@ RULES = [undeclared_collection, declared_not_observed, device_identifier, instal
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from selfaudit import hookimpl
 from selfaudit.model import Confidence, Evidence, Location
 from selfaudit.reach import short, split_key
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import (
     GATE_HINT_EN,
     GATE_HINT_ZH,
@@ -319,4 +319,4 @@ RULES = [pre_consent_collection, sdk_init_before_consent]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from selfaudit import hookimpl
 from selfaudit.enrich import SdkAttributor
 from selfaudit.model import Confidence, Evidence, Location, Severity
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import code_refs, evidence, group, reach_confidence, stable, where
 
 
@@ -291,4 +291,4 @@ RULES = [debuggable, cleartext_traffic, allow_backup, exported_component, dynami
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from selfaudit import hookimpl
 from selfaudit.model import Confidence, Evidence, Location, Severity
 from selfaudit.reach import short, split_key
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import (
     analysis,
     attributor,
@@ -292,4 +292,4 @@ RULES = [undeclared_permission, excessive_permission, permission_at_startup]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

@@ -11,7 +11,7 @@ import re
 
 from selfaudit import hookimpl
 from selfaudit.model import Evidence, Location
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import stable
 
 #: Wording and file or URL names a privacy-policy screen or consent dialog uses.
@@ -117,4 +117,4 @@ RULES = [privacy_policy_missing]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

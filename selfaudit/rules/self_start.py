@@ -15,7 +15,7 @@ import re
 from selfaudit import hookimpl
 from selfaudit.enrich import SdkAttributor
 from selfaudit.model import Confidence, Evidence, Location, Severity
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import code_refs, evidence, group, stable, startup, where
 
 #: Broadcasts that (re)start an app without the user opening it.
@@ -216,4 +216,4 @@ RULES = [self_start, associated_start]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)

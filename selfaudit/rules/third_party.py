@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from selfaudit import hookimpl
 from selfaudit.model import Confidence
-from selfaudit.rules import rule
+from selfaudit.rules import provide, rule
 from selfaudit.rules._common import pi_names, stable
 
 _STRONG = ("sdk-class", "gradle", "native-lib")
@@ -78,4 +78,4 @@ RULES = [undisclosed_third_party]
 
 @hookimpl
 def selfaudit_rules():
-    return RULES
+    return provide(RULES)
