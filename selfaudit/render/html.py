@@ -14,10 +14,7 @@ the team's template directory (config ``templates``) first, then the installed p
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +79,8 @@ def template_dirs(config: Any) -> list[Path]:
     override = getattr(config, "templates", None)
     if override:
         dirs.append(Path(override))
+    from importlib import resources  # here, not at import: every CLI start registers this plugin
+
     packaged = Path(str(resources.files("selfaudit"))) / "templates"
     # The checkout's copy only stands in when the package has none (an editable install).
     builtin = packaged if packaged.is_dir() else _CHECKOUT_TEMPLATES
@@ -103,6 +102,9 @@ def _environment(config: Any):
 
 
 def _csp_hash(text: str) -> str:
+    import base64
+    import hashlib
+
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
