@@ -213,7 +213,13 @@ def test_renders_in_headless_chromium(tmp_path, demo_apk):
     shown = re.search(r'<output id="shown"[^>]*>(\d+)</output>', dom.stdout)
     assert shown and int(shown.group(1)) == len(report.active_findings())
 
-    shot = artifacts_dir(tmp_path) / "selfaudit-report-phone.png"
-    res = chromium(f"--screenshot={shot}", "--window-size=412,915", page.as_uri(), profile=tmp_path / "profile")
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+    # phone-sized screenshots for a human to look at: this page, and the default zh-CN one
+    zh_page = tmp_path / "selfaudit.zh-CN.html"
+    zh = Auditor(Config())
+    zh_page.write_text(render_html(zh.run(demo_apk), RenderContext(config=zh.config, knowledge=zh.knowledge,
+                                                                   rules=zh.all_rules())), encoding="utf-8")
+    for name, source in (("selfaudit-report-phone.png", page), ("selfaudit-report-phone-zh-CN.png", zh_page)):
+        shot = artifacts_dir(tmp_path) / name
+        res = chromium(f"--screenshot={shot}", "--window-size=412,915", source.as_uri(), profile=tmp_path / "profile")
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
