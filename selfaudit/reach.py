@@ -833,11 +833,11 @@ class Graph:
         az = self.az
         wanted = set(types)
         here = [c for c in self._inst_here.get(m, ()) if az.supertypes(c) & wanted]
+        lambdas = [c for c in az.lambda_classes(m) if az.supertypes(c) & wanted and c not in here]
+        for c in lambdas:
+            self._instantiate(c, m)
+        here += lambdas
         cost = 1
-        if not here:
-            here = [c for c in az.lambda_classes(m) if az.supertypes(c) & wanted]
-            for c in here:
-                self._instantiate(c, m)
         if not here:
             outer = _outer(split_key(m)[0])
             here = sorted(c for c in self.instantiated if _outer(c) == outer and az.supertypes(c) & wanted)
