@@ -31,7 +31,7 @@ from selfaudit.errors import ConfigError
 
 if TYPE_CHECKING:
     from selfaudit.knowledge import KnowledgeBase
-    from selfaudit.model import Inventory
+    from selfaudit.model import Inventory, PIItem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,6 +51,7 @@ __all__ = [
     "parse_declarations",
     "validate_declarations",
     "reconcile",
+    "covering_third_parties",
     "is_todo",
     "TODO",
 ]
@@ -440,7 +441,8 @@ class Reconciliation:
     ``undeclared_*``: detected, no declaration (a finding and a TODO row in the documents).
     ``not_observed_*``: declared, nothing in the build shows it (kept in the documents: the
     collection may happen on the server). ``incomplete_*``: declared with TODO purpose/scenario.
-    Permissions are matched by full or short name.
+    Permissions are matched by full or short name; a PI type only SDKs collect counts as
+    declared when those SDKs' declarations list it (:func:`covering_third_parties`).
     """
 
     undeclared_pi: list[str] = field(default_factory=list)
@@ -454,6 +456,25 @@ class Reconciliation:
     incomplete_permissions: list[str] = field(default_factory=list)
 
 
+#: Evidence kinds that say who collects a PI type (code sites and SDK catalog entries).
+_OWNER_KINDS = ("api", "field", "string", "sdk")
+
+
+def covering_third_parties(item: PIItem, declarations: Declarations) -> list[str]:
+    """The declared third parties that account for a PI item nobody declared under ``[pi]``.
+
+    A PI type that only SDKs collect may be declared in those SDKs' ``pi_types`` instead of a
+    ``[pi]`` table (the ``undeclared-collection`` rule accepts that). Returns their ids when every
+    code site and catalog entry behind the item belongs to a third party whose declaration lists
+    it; an empty list when the app's own code collects it or some owner does not list it.
+    """
+    owners = {s.third_party for s in item.sources if s.kind in _OWNER_KINDS}
+    if not owners or None in owners:
+        return []
+    listing = {tp for tp, d in declarations.third_parties.items() if item.pi_type in d.pi_types}
+    return sorted(owners) if owners <= listing else []
+
+
 def reconcile(inventory: Inventory, declarations: Declarations) -> Reconciliation:
     """Compare an inventory with the declarations (cheap: no knowledge base needed).
 
@@ -464,7 +485,8 @@ def reconcile(inventory: Inventory, declarations: Declarations) -> Reconciliatio
     seen_pi = {i.pi_type for i in inventory.data_items}
     seen_tp = {t.id for t in inventory.third_parties}
     seen_perm = {p.name for p in inventory.permissions} | {p.name.rsplit(".", 1)[-1] for p in inventory.permissions}
-    r.undeclared_pi = [i for i in sorted(seen_pi) if i not in declarations.pi]
+    r.undeclared_pi = [i.pi_type for i in sorted(inventory.data_items, key=lambda i: i.pi_type)
+                       if i.pi_type not in declarations.pi and not covering_third_parties(i, declarations)]
     r.undeclared_third_parties = [t for t in sorted(seen_tp) if t not in declarations.third_parties]
     r.undeclared_permissions = sorted(p.name for p in inventory.permissions if not declarations.declares_permission(p.name))
     r.not_observed_pi = [i for i in declarations.pi if i not in seen_pi]

@@ -525,3 +525,30 @@ def test_templates_ship_in_the_wheel(tmp_path, demo_apk):
     assert res.returncode == 0, res.stderr[-2000:]
     assert str(tmp_path / "site" / "selfaudit" / "templates") in res.stdout
     assert (tmp_path / "out" / "privacy-policy.zh-CN.html").is_file()
+
+
+def test_pi_only_sdks_collect_may_be_declared_in_the_sdk_table(demo_apk, tmp_path, monkeypatch, capsys):
+    """As the undeclared-collection rule accepts: listed in the SDK's pi_types, no [pi] table needed."""
+    from selfaudit.api import Auditor
+    from selfaudit.config import Config
+    from selfaudit.declarations import reconcile
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "privacy.toml").write_text(textwrap.dedent("""\
+        [third_party.umeng-common]
+        purpose = "统计分析"
+        scenario = "使用过程中"
+        sharing = "SDK本机采集"
+        required = false
+        pi_types = ["device.oaid", "device.imei"]
+        """), encoding="utf-8")
+    assert run(["docs", demo_apk, "-o", "out", "--format", "json"], capsys)[0] == 0
+    data = rows(tmp_path / "out")
+    oaid = row(data, "collected", "device.oaid")  # only the Umeng SDK collects it
+    assert oaid["status"] == "declared" and oaid["purpose"] == "统计分析" and oaid["scenario"] == "使用过程中"
+    assert oaid["required"] is False and oaid["declared_via"] and "自动采集" in oaid["method"]
+    imei = row(data, "collected", "device.imei")  # the app's own code reads it too
+    assert imei["status"] == "undeclared" and imei["purpose"] == "TODO"
+    auditor = Auditor(Config(declarations=tmp_path / "privacy.toml"))
+    r = reconcile(auditor.enrich(auditor.collect(demo_apk)), auditor.declarations)
+    assert "device.oaid" not in r.undeclared_pi and "device.imei" in r.undeclared_pi

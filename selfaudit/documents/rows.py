@@ -20,7 +20,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from selfaudit.declarations import TODO, Declarations, is_todo
+from selfaudit.declarations import TODO, Declarations, covering_third_parties, is_todo
 
 if TYPE_CHECKING:
     from selfaudit.knowledge import KnowledgeBase
@@ -124,6 +124,7 @@ class CollectedRow:
     necessary: bool | None  # None: the app category is not declared
     permissions: list[str] = field(default_factory=list)
     collectors: list[str] = field(default_factory=list)  # SDKs the evidence attributes it to
+    declared_via: list[str] = field(default_factory=list)  # declared only in these SDKs' pi_types
     notes: str = ""
     hints: dict[str, str] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)
@@ -375,7 +376,8 @@ def build_model(
         item = inventory.item(pi)
         d = decl.pi.get(pi)
         t = kb.pi_types.get(pi)
-        status = "declared" if (item and d) else ("undeclared" if item else "not-observed")
+        via = covering_third_parties(item, decl) if item is not None and d is None else []
+        status = "declared" if (item and (d or via)) else ("undeclared" if item else "not-observed")
         cat_id = (d.category if d and d.category else None) or (t.category if t else None) or (
             item.category if item and item.category else "other")
         cat = kb.categories.get(cat_id)
@@ -398,21 +400,33 @@ def build_model(
         retention = d.text("retention", lang) if d else None
         if is_todo(retention):
             retention = policy_retention
+        purpose = d.text("purpose", lang) if d else None
+        scenario = d.text("scenario", lang) if d else None
+        method = d.text("method", lang) if d else None
+        required = d.required if d else None
+        if via:  # what those SDKs' declarations say, per SDK
+            tps = [(sdk_name(v), decl.third_parties[v]) for v in via]
+            purpose = _per_sdk([(n, tp.text("purpose", lang)) for n, tp in tps], zh)
+            scenario = _per_sdk([(n, tp.text("scenario", lang)) for n, tp in tps], zh)
+            method = hints.get("method")
+            flags = [tp.required for _, tp in tps]
+            required = None if None in flags else any(flags)
         row = CollectedRow(
             key=pi,
             status=status,
             category_id=cat_id,
             category=(cat.name_zh if zh else cat.name_en) if cat else cat_id,
             name=pi_name(pi),
-            purpose=_val(d.text("purpose", lang) if d else None),
-            scenario=_val(d.text("scenario", lang) if d else None),
-            method=_val(d.text("method", lang) if d else None),
+            purpose=_val(purpose),
+            scenario=_val(scenario),
+            method=_val(method),
             retention=_val(retention),
-            required=d.required if d else None,
+            required=required,
             sensitive=bool(sensitive),
             necessary=(pi in necessary) if necessary is not None else None,
             permissions=perms,
             collectors=[sdk_name(s) for s in sdk_ids],
+            declared_via=[sdk_name(v) for v in via],
             notes="" if d is None or is_todo(d.notes) else (d.text("notes", lang) or ""),
             hints=hints,
             evidence=_unique(format_evidence(s, kb, lang) for s in sources),
@@ -556,6 +570,16 @@ def build_model(
         declarations=declarations_label or (decl.path.name if decl.path else None),
     )
     return DocumentModel(meta=meta, collected=collected, sharing=sharing, permissions=permissions, functions=ordered)
+
+
+def _per_sdk(values: list[tuple[str, str | None]], zh: bool) -> str | None:
+    """One SDK's value as is; several as "SDK: value" joined; None while any is missing."""
+    if any(is_todo(v) for _, v in values):
+        return None
+    if len({v for _, v in values}) == 1:
+        return values[0][1]
+    sep, colon = ("；", "：") if zh else ("; ", ": ")
+    return sep.join(f"{name}{colon}{v}" for name, v in values)
 
 
 def _permission_row(name, item, d, kb, lang, pi_name) -> PermissionRow:
