@@ -56,23 +56,21 @@ MAX_RELATED = 100
 def apk_artifact(report: Report) -> Path:
     """The APK file a report is about: the target itself, or the APK an AGP output dir names.
 
-    AGP's APK output directory holds ``output-metadata.json`` whose ``elements[].outputFile`` name
-    the APK(s); the first one stands for the build (splits of one variant share the findings).
+    AGP's APK output directory holds ``output-metadata.json`` naming the APK(s); the one the
+    collector audited (the universal APK when there are splits) stands for the build.
     """
     target = Path(report.facts.target if report.facts is not None else report.target)
-    if target.is_dir():
-        meta = target / "output-metadata.json"
-        try:
-            elements = json.loads(meta.read_text(encoding="utf-8")).get("elements") or []
-            name = elements[0].get("outputFile") if elements else None
-        except (OSError, ValueError, AttributeError):
-            name = None
-        if name:
-            return target / name
+    if not target.is_dir():
+        return target
+    from selfaudit.errors import InputError
+
+    try:
+        from selfaudit.collect.apk import agp_output_apk
+
+        return agp_output_apk(target)[0]
+    except (ImportError, InputError):
         apks = sorted(target.glob("*.apk"))
-        if apks:
-            return apks[0]
-    return target
+        return apks[0] if apks else target
 
 
 def _uri(path: Path, root: Path) -> dict[str, str]:
