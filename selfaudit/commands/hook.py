@@ -237,18 +237,25 @@ def _audit(target: Path, config_start: Path, fail_on, lang, config_path, verbose
         except ValueError:
             decl_shown = str(decl)
         click.echo("")
-        click.echo(
-            f"selfaudit: {len(blocking)} finding(s) at or above '{cfg.fail_on}' block this commit"
-            + (f" ({len(below)} more below)" if below else "") + "."
-        )
+        if zh:
+            click.echo(f"selfaudit: {len(blocking)} 项达到或高于 '{cfg.fail_on}' 的问题阻止了本次提交"
+                       + (f"（另有 {len(below)} 项级别较低）" if below else "") + "。")
+        else:
+            click.echo(f"selfaudit: {len(blocking)} finding(s) at or above '{cfg.fail_on}' block this commit"
+                       + (f" ({len(below)} more below)" if below else "") + ".")
         for rule in dict.fromkeys(f.rule for f in blocking):
             r = next((x for x in auditor.all_rules() if x.name == rule), None)
             if r is not None:
                 fix = (r.remediation_zh if zh else r.remediation_en).strip()
                 click.echo(f"  {rule}: {_first_sentence(fix)}")
-        click.echo(f"  Fix the code, declare the purpose in {decl_shown}, or suppress one finding with a reason on")
-        click.echo("  the line above it: // selfaudit: ignore[rule-name] why   (XML: <!-- selfaudit: ignore[rule-name] why -->)")
-        click.echo("  Details: selfaudit rules --explain RULE")
+        if zh:
+            click.echo(f"  修复代码、在 {decl_shown} 中声明用途，或在该行上方加注释并写明理由以忽略单个问题：")
+            click.echo("  // selfaudit: ignore[规则名] 理由   （XML：<!-- selfaudit: ignore[规则名] 理由 -->）")
+            click.echo("  规则详情：selfaudit rules --explain 规则名 --lang zh-CN")
+        else:
+            click.echo(f"  Fix the code, declare the purpose in {decl_shown}, or suppress one finding with a reason on")
+            click.echo("  the line above it: // selfaudit: ignore[rule-name] why   (XML: <!-- selfaudit: ignore[rule-name] why -->)")
+            click.echo("  Details: selfaudit rules --explain RULE")
     elif verbose:
         click.echo(f"selfaudit: no findings at or above '{cfg.fail_on}'")
     return 1 if blocking or stale else 0
