@@ -293,8 +293,7 @@ def _first_sentence(text: str) -> str:
 def _check_documents(auditor, report, target: Path, cfg) -> bool:
     """True when the documents in ``cfg.docs_dir`` are out of date (as ``selfaudit docs --check``)."""
     try:
-        from selfaudit.documents.output import check_directory
-        from selfaudit.documents.rows import build_model, comparable
+        from selfaudit.documents.output import check_documents
     except ImportError:  # pragma: no cover - a build without the documents package
         click.echo("selfaudit: config 'docs' is set but this selfaudit has no document support; not checked")
         return False
@@ -304,13 +303,7 @@ def _check_documents(auditor, report, target: Path, cfg) -> bool:
         click.echo(f"{shown}: the documents directory (config 'docs') does not exist; "
                    f"generate it: selfaudit docs {_shown(target)} -o {shown}")
         return True
-
-    def rows_for(lang: str):
-        model = build_model(report.facts, report.inventory, auditor.declarations, auditor.knowledge,
-                            lang=lang, target=str(target))
-        return comparable(model.to_dict())
-
-    results = check_directory(directory, rows_for)
+    results = check_documents(directory, report.facts, report.inventory, auditor.declarations, auditor.knowledge)
     if not results:
         click.echo(f"{shown}: no generated documents; generate them: selfaudit docs {_shown(target)} -o {shown}")
         return True
