@@ -312,6 +312,10 @@ def test_docx_opens_and_holds_the_same_rows(jpush_docs):
                                        for r in data["collected"])
     permissions = next(t for t in tables if t[0][:2] == ["权限", "使用目的"])
     assert len(permissions) - 1 == len(data["permissions"])
+    # each numbered list counts from 1 (Word continues a shared numbering otherwise)
+    numbered = [p._p.pPr.numPr.numId.val for p in document.paragraphs if p.style.name == "List Number"]
+    assert len(numbered) == 8 + 6 and len(set(numbered[:8])) == 1 and len(set(numbered[8:])) == 1
+    assert numbered[0] != numbered[8]
     highlighted = [run for p in document.paragraphs for run in p.runs if run.font.highlight_color]
     assert highlighted and all(run.text == "TODO" for run in highlighted)
     # reproducible: the zip entries carry a fixed time, so unchanged rows give the same bytes

@@ -206,11 +206,14 @@ class _DocxWriter:
         style = base if depth == 1 else f"{base} {min(depth, 3)}"
         if container is not self.doc:
             style = None
+        num_id = self._fresh_numbering(style) if n.tag == "ol" and style else None
         for li in n.children:
             if li.tag != "li":
                 continue
             inline = [c for c in li.children if c.tag not in ("ul", "ol", "p", "div")]
             p = container.add_paragraph(style=style)
+            if num_id is not None:
+                p._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num_id
             if style is None:
                 p.add_run("• " if n.tag == "ul" else "")
             self.runs(p, inline, _Fmt())
@@ -219,6 +222,22 @@ class _DocxWriter:
                     self.runs(p, c.children, _Fmt())
                 elif c.tag in ("ul", "ol"):
                     self.list(container, c, depth + 1)
+
+    def _fresh_numbering(self, style: str) -> int | None:
+        """A numbering instance that starts at 1, so each <ol> counts from 1.
+
+        Every "List Number" paragraph shares the style's one numbering instance, so Word would
+        number the second list on from where the first stopped.
+        """
+        try:
+            style_num = self.doc.styles[style].element.pPr.numPr.numId.val
+            numbering = self.doc.part.numbering_part.element
+            abstract = next(num.abstractNumId.val for num in numbering.num_lst if num.numId == style_num)
+        except (AttributeError, KeyError, StopIteration, NotImplementedError):
+            return None
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
 
     def table(self, container: Any, n: Node) -> None:
         from docx.oxml import OxmlElement
