@@ -210,13 +210,14 @@ def stable(f: Finding, rule: Rule, key: str) -> Finding:
     return f
 
 
-def evidence(info: RefInfo, path: list[str] | None = None, reachable: bool | None = None) -> Evidence:
+def evidence(info: RefInfo, path: list[str] | None = None, reachable: bool | None = None, *,
+             third_party: str | None = None) -> Evidence:
     ref = info.ref
     return Evidence(
         kind={"call": "api", "field": "field", "string": "string"}.get(ref.kind, ref.kind),
         api=ref.api,
         location=ref.location,
-        third_party=info.sdk.id if info.sdk else None,
+        third_party=third_party or (info.sdk.id if info.sdk else None),
         reachable=ref.reachable if reachable is None else reachable,
         path=list(path if path is not None else ref.path),
     )

@@ -269,7 +269,7 @@ def _grouped(rule_obj, infos, ctx, pi_of, en, zh, severity=None, keep_unreachabl
             text[0].upper() + text[1:],
             message_zh=zh.format(**fields_zh),
             location=_best_location(items),
-            evidence=[evidence(i) for i in items[:10]],
+            evidence=[evidence(i, third_party=owner.id if owner else None) for i in items[:10]],
             path=items[0].ref.path,
             confidence=conf,
             severity=severity(items) if severity else None,

@@ -143,7 +143,7 @@ def pre_consent_collection(facts, inventory, ctx):
             message_zh=f"同意前收集{pi_names(kb, all_pis, zh=True)}：{entry_text(site.entry, zh=True)}经 "
                        f"{path_text(site.path)} 调用 {api_text}（{where(info.ref)}{more_zh}）{who_zh}{hint_zh}",
             location=info.ref.location,
-            evidence=[evidence(r[0], r[1].path, True) for r in rows[:10]],
+            evidence=[evidence(r[0], r[1].path, True, third_party=r[3].id if r[3] else None) for r in rows[:10]],
             path=site.path,
             confidence=conf,
         )
