@@ -23,18 +23,19 @@ from typing import Any
 
 __all__ = ["SourceFile", "ClassInfo", "MethodInfo", "parse_source", "parse_suppression", "SAM_BY_CALLEE"]
 
-# One alternation, tried left to right at each position; everything else (operators, whitespace)
-# is skipped by ``finditer`` in C.
-# The leading ``\s*`` lets one match swallow indentation (a third faster than failing per space).
+# One alternation, tried left to right at each position; everything else (operators) is skipped by
+# ``findall`` in C. Spaces are swallowed by the leading class and line breaks are tokens of their own
+# (group 8), so line numbers cost one comparison per line rather than a count per token.
 _TOKEN = re.compile(
-    r"\s*(?:"
+    r"[ \t\r\f]*(?:"
     r"(//[^\n]*|/\*[\s\S]*?(?:\*/|\Z))"  # 1 comment (an unterminated one runs to the end)
     r'|("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'  # 2 string / char
     r"|(@[A-Za-z_][\w.]*)"  # 3 annotation
-    r"|((?:[?!]*\.[ \t\r\n]*)?[A-Za-z_$][\w$]*(?:[ \t\r\n]*[?!]*\.[ \t\r\n]*[A-Za-z_$][\w$]*)*)"  # 4 name
+    r"|((?:[?!]*\.\s*)?[A-Za-z_$][\w$]*(?:\s*[?!]*\.\s*[A-Za-z_$][\w$]*)*)"  # 4 name
     r"(<[\w$.,\s?*\[\]<>]*>(?=[ \t]*[(\w{:\[)>,;=?]|$))?"  # 5 generic arguments glued to the name
     r"|(\d[\w.]*)"  # 6 number
-    r"|(->|::|[{}()\[\];,=:]))"  # 7 punctuation
+    r"|(->|::|[{}()\[\];,=:])"  # 7 punctuation
+    r"|(\n))"  # 8 line break
 )
 _SPACE_DOTS = re.compile(r"\s+|[?!]+(?=\.)")
 _PACKAGE = re.compile(r"^[ \t]*package[ \t]+([\w.]+)", re.M)
@@ -242,55 +243,50 @@ def _capitalised(name: str) -> bool:
 # For names, value has spaces and ?/!! removed; extra is (leading_dot, generic_args or "").
 
 
+_PLAIN = (False, "")
+_DOTTED = (True, "")
+
+
 def tokenize(text: str, sf: SourceFile) -> list[tuple[str, str, int, Any]]:
-    """The file's tokens as ``(kind, value, line, extra)``; comments are read for suppressions."""
+    """The file's tokens as ``(kind, value, line, extra)``; comments are read for suppressions.
+
+    ``extra`` is ``(leading_dot, generic_args)`` for names (``.foo`` after ``)``, ``List<String>``).
+    """
     toks: list[tuple[str, str, int, Any]] = []
     append = toks.append
     line = 1
-    pos = 0
-    count = text.count
     sub = _SPACE_DOTS.sub
-    for m in _TOKEN.finditer(text):
-        i = m.lastindex
-        if i is None:
-            continue
-        start = m.start(i)
-        line += count("\n", pos, start)
-        pos = start
-        if i == 4 or i == 5:
-            v = m.group(4)
-            multiline = "\n" in v
-            if multiline or " " in v or "\t" in v or "?" in v or "!" in v or "\r" in v:
-                v = sub("", v)
-            if v[0] == ".":
-                append(("n", v[1:], line, (True, m.group(5) or "")))
+    for c, st, an, name, gen, num, punct, nl in _TOKEN.findall(text):
+        if nl:
+            line += 1
+        elif name:
+            n = name
+            multiline = "\n" in n
+            if multiline or " " in n or "\t" in n or "?" in n or "!" in n or "\r" in n:
+                n = sub("", n)
+            if n[0] == ".":
+                append(("n", n[1:], line, (True, gen) if gen else _DOTTED))
             else:
-                append(("n", v, line, (False, m.group(5) or "")))
-            if multiline or i == 5:
-                end = m.end()
-                line += count("\n", pos, end)
-                pos = end
-        elif i == 7:
-            append(("p", m.group(7), line, None))
-        elif i == 2:
-            v = m.group(2)
-            append(("s", v, line, None))
-            if "\n" in v:
-                end = m.end()
-                line += count("\n", pos, end)
-                pos = end
-        elif i == 1:
-            v = m.group(1)
-            if "selfaudit" in v:
-                _note_suppression(v, line, sf)
-            if "\n" in v:
-                end = m.end()
-                line += count("\n", pos, end)
-                pos = end
-        elif i == 6:
-            append(("d", m.group(6), line, None))
-        else:
-            append(("a", m.group(3), line, None))
+                append(("n", n, line, (False, gen) if gen else _PLAIN))
+            if multiline:
+                line += name.count("\n")
+            if gen and "\n" in gen:
+                line += gen.count("\n")
+        elif punct:
+            append(("p", punct, line, None))
+        elif st:
+            append(("s", st, line, None))
+            if "\n" in st:
+                line += st.count("\n")
+        elif c:
+            if "selfaudit" in c:
+                _note_suppression(c, line, sf)
+            if "\n" in c:
+                line += c.count("\n")
+        elif num:
+            append(("d", num, line, None))
+        elif an:
+            append(("a", an, line, None))
     return toks
 
 

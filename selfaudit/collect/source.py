@@ -488,27 +488,18 @@ class _Collector:
         return out
 
     def fill_code(self) -> None:
-        from selfaudit.collect.javasrc import parse_source
         from selfaudit.collect.source_code import SourceCodeModel, SourceIndex, find_code_refs
+        from selfaudit.collect.source_scan import scan_files
 
         facts = self.facts
         t = time.perf_counter()
-        paths = self.source_files()
-        parsed = []
-        for p in paths:
-            rel = self.rel(p)
-            if self.excluded(rel):
-                continue
-            try:
-                text = p.read_text(encoding="utf-8", errors="replace")
-            except OSError as exc:
-                facts.warnings.append(f"{rel}: cannot read: {exc.strerror}")
-                continue
-            self.files.append(rel)
-            sf = parse_source(text, rel)
+        items = [(p, rel) for p in self.source_files() if not self.excluded(rel := self.rel(p))]
+        parsed, read_warnings = scan_files(items)
+        facts.warnings.extend(read_warnings)
+        for sf in parsed:
+            self.files.append(sf.path)
             facts.warnings.extend(sf.warnings)
             self.suppressions.extend(sf.suppressions)
-            parsed.append(sf)
         self.timings["code_scan"] = time.perf_counter() - t
         t = time.perf_counter()
         known = [a.class_name for a in self.kb.apis.values() if a.class_name] if self.kb is not None else []

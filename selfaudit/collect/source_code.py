@@ -470,6 +470,8 @@ class _ApiIndex:
             table = self.fields if api.kind == "field" else self.calls
             table.setdefault(api.member, []).append(api)
             classes_per_member.setdefault(api.member, set()).add(api.class_name.split("$", 1)[0])
+        # One alternation of every string API's prefix: a C-speed test per string constant.
+        self.string_prefixes = re.compile("|".join(re.escape(a.value) for a in self.strings)) if self.strings else None
         #: members that name one API class and are not common words: enough on their own
         self.distinctive = {m for m, cs in classes_per_member.items() if len(cs) == 1 and m not in _GENERIC_MEMBERS}
         self.members = set(self.calls) | set(self.fields)
@@ -525,10 +527,13 @@ def find_code_refs(model: SourceCodeModel, apis: Iterable[Any]) -> tuple[list[Co
                 matched = _match(idx, sf, owner, cands, table_member, index)
                 for api in matched:
                     hits.append((api, "field" if api.kind == "field" else "call", line))
-            for value, line in m.strings:
-                for api in index.strings:
-                    if value.startswith(api.value):
-                        hits.append((api, "string", line))
+            prefixes = index.string_prefixes
+            if prefixes is not None:
+                for value, line in m.strings:
+                    if prefixes.match(value):
+                        for api in index.strings:
+                            if value.startswith(api.value):
+                                hits.append((api, "string", line))
             if not hits:
                 continue
             strings = list(dict.fromkeys(s for s, _l in m.strings))
