@@ -42,6 +42,7 @@ __all__ = [
     "PLUMBING_PI",
     "path_owner",
     "imprecise",
+    "call_location",
 ]
 
 GATE_HINT_EN = ("no consent gate is declared, so every start-up path counts: name the post-consent "
@@ -226,6 +227,27 @@ def evidence(info: RefInfo, path: list[str] | None = None, reachable: bool | Non
 def pi_names(kb: Any, pi_types: Iterable[str], zh: bool = False) -> str:
     sep = "、" if zh else ", "
     return sep.join(kb.pi_name(p, "zh" if zh else "en") for p in dict.fromkeys(pi_types))
+
+
+def call_location(facts: AppFacts, caller: str, call: Any = None) -> Location:
+    """Where a call found in the graph is: the code model's location of the calling method (file
+    and line in source mode, the DEX file in an APK), at the call's line when the model gives lines."""
+    cls, name, desc = split_key(caller)
+    fn = getattr(facts.code, "location", None)
+    loc = None
+    if fn is not None:
+        try:
+            loc = fn(caller)
+        except (KeyError, ValueError, IndexError):
+            loc = None
+    if loc is None:
+        loc = Location(class_name=cls, method=name, descriptor=desc or None)
+    else:
+        loc = Location(file=loc.file, line=loc.line, class_name=loc.class_name or cls, method=loc.method or name,
+                       descriptor=loc.descriptor or (desc or None))
+    if facts.kind == "source" and call is not None and getattr(call, "offset", None):
+        loc.line = call.offset
+    return loc
 
 
 def location_or_manifest(loc: Location | None, component: str | None = None) -> Location:

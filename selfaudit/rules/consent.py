@@ -17,6 +17,7 @@ from selfaudit.rules._common import (
     GATE_HINT_ZH,
     PLUMBING_PI,
     attributor,
+    call_location,
     code_refs,
     entry_text,
     evidence,
@@ -226,8 +227,8 @@ def sdk_init_before_consent(facts, inventory, ctx):
                 note_zh = "；同意前也调用了该 SDK 的授权开关，请确认传入“未同意”"
             hint = f"; {GATE_HINT_EN}" if not declared else ""
             hint_zh = f"；{GATE_HINT_ZH}" if not declared else ""
-            cls, name, desc = split_key(caller)
-            loc = Location(class_name=cls, method=name, descriptor=desc or None)
+            cls, name, _desc = split_key(caller)
+            loc = call_location(facts, caller, site.call)
             by = f" by {via_sdk.name_en}" if via_sdk else ""
             by_zh = f"（由 {via_sdk.name_zh} 调用）" if via_sdk else ""
             f = sdk_init_before_consent.finding(

@@ -15,6 +15,7 @@ from selfaudit.rules import provide, rule
 from selfaudit.rules._common import (
     analysis,
     attributor,
+    call_location,
     code_refs,
     entry_text,
     path_text,
@@ -238,7 +239,7 @@ def permission_at_startup(facts, inventory, ctx):
         perms = sorted({s.rsplit(".", 1)[-1] for s in strings if s.startswith("android.permission.")})
         which = f" for {', '.join(perms)}" if perms else ""
         who = f" (SDK {owner.name_en})" if owner else ""
-        loc = Location(class_name=cls, method=name, descriptor=desc or None)
+        loc = call_location(facts, site.caller, site.call)
         f = permission_at_startup.finding(
             f"Permission request{which} ({short(site.api + '()')}) in {cls}.{name}{who} runs at start-up, from "
             f"{entry_text(site.entry)}: {path_text(site.path)}",
@@ -271,7 +272,7 @@ def _exit_on_denial(facts, ctx, g):
                         exits.append(f"{tname} → {t2cls.rsplit('.', 1)[-1]}.{t2name}")
         if not exits:
             continue
-        loc = Location(class_name=cls, method=name, descriptor=_desc or None)
+        loc = call_location(facts, m)
         f = permission_at_startup.finding(
             f"{cls}.onRequestPermissionsResult quits or closes the screen ({', '.join(sorted(set(exits)))}): "
             f"refusing a permission must not stop the app",
