@@ -121,3 +121,16 @@ def test_header_validation(offset, value, message):
 def test_too_short():
     with pytest.raises(DexError, match="too short"):
         Dex(b"dex\n035\0")
+
+
+def test_call_only_tokeniser_agrees_with_the_full_one(corpus):
+    from selfaudit.collect.dex import decode_calls
+
+    with zipfile.ZipFile(corpus("exodus_blooddonation.apk")) as z:
+        data = z.read("classes.dex")
+    starts, rest = Dex(data).code_index()
+    for s, (e, _m, _c) in zip(starts, rest, strict=True):
+        full = decode_insns(data, s, e)
+        invokes, news, classes = decode_calls(data, s, e)
+        assert invokes == [i for i in full.invokes if i[1] < 0xFC] and news == full.new_instances
+        assert classes == full.const_classes

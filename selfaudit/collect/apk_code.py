@@ -295,6 +295,18 @@ class DexCodeModel:
         cls, name, desc = split_key(key)
         return (name + desc) in self._class_methods(cls)
 
+    def _light(self, key: str) -> tuple[Dex, tuple[list, list, list]] | None:
+        cls, name, desc = split_key(key)
+        hit = self._class_methods(cls).get(name + desc)
+        if hit is None or not hit[1]:
+            return None
+        dex, code_off, _acc = hit
+        try:
+            return dex, dex.method_calls(code_off)
+        except (DexError, IndexError, struct.error) as exc:
+            self._failed(f"{dex.name}: {key}", exc)
+            return None
+
     def _code(self, key: str) -> tuple[Dex, MethodCode] | None:
         cls, name, desc = split_key(key)
         hit = self._class_methods(cls).get(name + desc)
@@ -313,14 +325,14 @@ class DexCodeModel:
         cached = self._calls.get(method)
         if cached is not None:
             return list(cached)
-        found = self._code(method)
+        found = self._light(method)
         if found is None:
             return []
-        dex, mc = found
+        dex, (invokes, _news, _classes) = found
         out = []
         key = dex.method_key
         kinds = INVOKE_KINDS
-        for off, op, midx in mc.invokes:
+        for off, op, midx in invokes:
             try:
                 out.append(Call(key(midx), off, kinds.get(op, "invoke")))
             except (DexError, IndexError, struct.error) as exc:
@@ -329,11 +341,11 @@ class DexCodeModel:
         return list(out)
 
     def instantiated(self, method: str) -> list[str]:
-        found = self._code(method)
+        found = self._light(method)
         if found is None:
             return []
-        dex, mc = found
-        return self._types(dex, [t for _o, t in mc.new_instances], method)
+        dex, (_invokes, news, _classes) = found
+        return self._types(dex, [t for _o, t in news], method)
 
     def strings(self, method: str) -> list[str]:
         """The method's ``const-string`` values in code order (no duplicates)."""
@@ -368,11 +380,11 @@ class DexCodeModel:
         return _unique(out)
 
     def const_classes(self, method: str) -> list[str]:
-        found = self._code(method)
+        found = self._light(method)
         if found is None:
             return []
-        dex, mc = found
-        return self._types(dex, [t for _o, t in mc.const_classes], method)
+        dex, (_invokes, _news, classes) = found
+        return self._types(dex, [t for _o, t in classes], method)
 
     def _types(self, dex: Dex, indices: list[int], method: str) -> list[str]:
         out = []
