@@ -70,6 +70,7 @@ def test_components_merge_with_library_names_and_placeholders(facts):
     assert provider.exported is False
     assert facts.application.name == "com.example.app.App"
     assert facts.application.meta_data["JPUSH_APPKEY"] == "abc123"
+    assert facts.extra["meta_data_locations"]["JPUSH_APPKEY"] == {"file": "app/src/main/AndroidManifest.xml", "line": 8}
     assert facts.application.allow_backup is False
     assert facts.label == "Sample App"
 

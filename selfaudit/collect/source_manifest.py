@@ -96,6 +96,7 @@ class _Merger:
         self.app_meta: dict[str, str] = {}
         self.app_seen = False
         self.unknown_placeholders: set[str] = set()
+        self.meta_locations: dict[str, dict[str, object]] = {}  # meta-data name → where it is declared
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -225,7 +226,9 @@ class _Merger:
             if self.blocked("meta-data", f"{scope}|{name}", src, scope):
                 continue
             value = self.attr(m, "value")
-            into.setdefault(name, value if value is not None else (self.attr(m, "resource") or ""))
+            if name not in into:
+                into[name] = value if value is not None else (self.attr(m, "resource") or "")
+                self.meta_locations.setdefault(name, {"file": src.rel, "line": m.line})
 
     def application(self, el: XmlElement, src: ManifestInput) -> None:
         facts = self.facts
@@ -326,6 +329,8 @@ class _Merger:
         app.app_component_factory = attrs.get("appComponentFactory")
         if "name" not in attrs:
             app.name = None
+        if self.meta_locations:
+            facts.extra["meta_data_locations"] = self.meta_locations
 
 
 def merge_manifests(inputs: list[ManifestInput], facts: AppFacts, placeholders: dict[str, str]) -> None:
