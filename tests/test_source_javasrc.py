@@ -281,3 +281,62 @@ def test_odd_input_never_raises(text):
 def test_unbalanced_braces_warn_with_the_line():
     sf = parse_source("package a;\n\nclass A {\n  void f() {\n    g();\n", "a/A.java")
     assert any(w.startswith("a/A.java:3: unbalanced braces") for w in sf.warnings)
+
+
+MODERN_JAVA = """\
+package m;
+
+import android.content.Context;
+import android.telephony.TelephonyManager;
+import java.util.*;
+
+@SuppressWarnings({"unchecked", "rawtypes"})
+public final class J<T extends Comparable<? super T>> implements Comparator<T> {
+    private final char brace = '{';
+    private final String text = \"\"\"
+        { text block }
+        \"\"\";
+    record Point(int x, int y) { Point { if (x < 0) throw new IllegalArgumentException("{"); } }
+    public int compare(T a, T b) { return a.compareTo(b); }
+    String kind(Object o, TelephonyManager tm) {
+        return switch (o) {
+            case Integer i when i > 0 -> { tm.getDeviceId(); yield "pos"; }
+            case String s -> "str";
+            default -> "other";
+        };
+    }
+}
+"""
+
+MODERN_KOTLIN = """\
+@file:JvmName("Ids")
+package m
+
+import android.telephony.TelephonyManager
+
+class K(private val tm: TelephonyManager) {
+    val template = "v ${tm.hashCode()} {"
+    fun loop() {
+        outer@ for (i in 0..10) {
+            listOf(1, 2).forEach inner@{
+                if (it == 2) return@inner
+                tm.getSubscriberId()
+            }
+        }
+    }
+}
+
+fun readImei(tm: TelephonyManager) = tm.imei
+"""
+
+
+def test_modern_syntax_keeps_the_structure(kb):
+    model, refs, parsed, _r = scan(kb, {"m/J.java": MODERN_JAVA, "m/K.kt": MODERN_KOTLIN})
+    assert all(not sf.warnings for sf in parsed), [sf.warnings for sf in parsed]
+    assert model.interfaces("m.J") == ["java.util.Comparator"]  # generic header parsed
+    assert model.has_class("m.J$Point")
+    # A switch rule's block is part of the method, not a lambda.
+    assert ("telephony.get-device-id", "m.J", "kind", 17) in ref_set(refs)
+    # forEach with a label stays inline; @file:JvmName names the file class.
+    assert ("telephony.get-subscriber-id", "m.K", "loop", 12) in ref_set(refs)
+    assert ("telephony.get-imei", "m.Ids", "readImei", 18) in ref_set(refs)

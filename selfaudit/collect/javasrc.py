@@ -27,18 +27,19 @@ __all__ = ["SourceFile", "ClassInfo", "MethodInfo", "parse_source", "parse_suppr
 # ``findall`` in C. Spaces are swallowed by the leading class and line breaks are tokens of their own
 # (group 8), so line numbers cost one comparison per line rather than a count per token.
 _TOKEN = re.compile(
-    r"[ \t\r\f]*(?:"
+    r"[ \t\r\f]*(?:[A-Za-z_]\w*@(?=\s*[{(\w])|"  # a Kotlin label (loop@, inner@{ ...}): not a name
     r"(//[^\n]*|/\*[\s\S]*?(?:\*/|\Z))"  # 1 comment (an unterminated one runs to the end)
     r'|("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'  # 2 string / char
     r"|(@[A-Za-z_][\w.]*)"  # 3 annotation
     r"|((?:[?!]*\.\s*)?[A-Za-z_$][\w$]*(?:\s*[?!]*\.\s*[A-Za-z_$][\w$]*)*)"  # 4 name
-    r"(<[\w$.,\s?*\[\]<>]*>(?=[ \t]*[(\w{:\[)>,;=?]|$))?"  # 5 generic arguments glued to the name
+    r"(<[\w$.,\s?*\[\]<>]*?>(?=[ \t]*[(\w{:\[)>,;=?]|$))?"  # 5 generic arguments glued to the name (shortest)
     r"|(\d[\w.]*)"  # 6 number
     r"|(->|::|[{}()\[\];,=:])"  # 7 punctuation
     r"|(\n))"  # 8 line break
 )
 _SPACE_DOTS = re.compile(r"\s+|[?!]+(?=\.)")
 _PACKAGE = re.compile(r"^[ \t]*package[ \t]+([\w.]+)", re.M)
+_JVM_NAME = re.compile(r"^[ \t]*@file:JvmName\(\s*\"(\w+)\"\s*\)", re.M)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+(static[ \t]+)?([\w.]+?)(\.\*)?(?:[ \t]+as[ \t]+(\w+))?[ \t]*;?[ \t]*$", re.M)
 _SUPPRESS = re.compile(r"selfaudit:\s*ignore\b(?:\[([^\]]*)\])?\s*(.*)", re.S)
 
@@ -183,7 +184,7 @@ class SourceFile:
     """What one Java/Kotlin file declares and references, before cross-file resolution."""
 
     __slots__ = ("path", "kotlin", "package", "imports", "static_imports", "star_imports", "classes",
-                 "suppressions", "warnings", "facade", "top_functions")
+                 "suppressions", "warnings", "facade", "top_functions", "facade_name")
 
     def __init__(self, path: str, kotlin: bool) -> None:
         self.path = path
@@ -197,6 +198,7 @@ class SourceFile:
         self.warnings: list[str] = []
         self.facade: ClassInfo | None = None
         self.top_functions: set[str] = set()
+        self.facade_name: str | None = None  # @file:JvmName("...")
 
     def top_level(self) -> list[ClassInfo]:
         return [c for c in self.classes if c.outer is None and c.kind not in ("anonymous", "lambda")]
@@ -243,6 +245,7 @@ def _capitalised(name: str) -> bool:
 # For names, value has spaces and ?/!! removed; extra is (leading_dot, generic_args or "").
 
 
+_END = ("", "", 0, None)
 _PLAIN = (False, "")
 _DOTTED = (True, "")
 
@@ -373,6 +376,10 @@ def parse_source(text: str, path: str, kotlin: bool | None = None) -> SourceFile
     m = _PACKAGE.search(text)
     if m:
         sf.package = m.group(1)
+    if kotlin and "@file:" in text:
+        m = _JVM_NAME.search(text)
+        if m:
+            sf.facade_name = m.group(1)
     for im in _IMPORT.finditer(text):
         static, name, star, alias = im.group(1), im.group(2), im.group(3), im.group(4)
         if star:
@@ -386,6 +393,9 @@ def parse_source(text: str, path: str, kotlin: bool | None = None) -> SourceFile
         else:
             sf.imports[alias or name.rsplit(".", 1)[-1]] = name
     toks = tokenize(text, sf)
+    # Two sentinels: toks[i + 1], toks[i + 2] and toks[-1] are always valid while scanning.
+    toks.append(_END)
+    toks.append(_END)
     try:
         _Parser(sf, toks).run()
     except Exception as exc:  # noqa: BLE001 - a scanner bug must not stop the audit
@@ -420,7 +430,7 @@ class _Parser:
     # -- helpers -----------------------------------------------------------------------------
 
     def tok(self, i: int):
-        return self.toks[i] if 0 <= i < len(self.toks) else ("", "", 0, None)
+        return self.toks[i] if 0 <= i < len(self.toks) else _END
 
     def code_frame(self) -> _Frame | None:
         f = self.frames[-1]
@@ -436,7 +446,7 @@ class _Parser:
         sf = self.sf
         if sf.facade is None:
             stem = sf.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            simple = (stem[:1].upper() + stem[1:]).replace("-", "_") + ("Kt" if self.kt else "")
+            simple = sf.facade_name or (stem[:1].upper() + stem[1:]).replace("-", "_") + ("Kt" if self.kt else "")
             name = f"{sf.package}.{simple}" if sf.package else simple
             sf.facade = ClassInfo(name, simple, "facade", sf, 1)
             sf.classes.append(sf.facade)
@@ -489,7 +499,7 @@ class _Parser:
         frames = self.frames
         pstack = self.pstack
         kt = self.kt
-        n = len(toks)
+        n = len(toks) - 2  # the two sentinels
         i = 0
         last_line = 0
         while i < n:
@@ -503,7 +513,11 @@ class _Parser:
                 i = self.decl_token(i, t, frame)
                 continue
             # The commonest code tokens are handled inline: this loop is the scanner's hot path.
-            if t[0] == "p":
+            k = t[0]
+            if k == "n":
+                i = self.code_name(i, t, frame, frame.meth)
+                continue
+            if k == "p":
                 v = t[1]
                 if v == "(":
                     self.open_paren(i)
@@ -527,7 +541,9 @@ class _Parser:
                     i += 1
                     continue
             i = self.code_token(i, t, frame)
-        self.last_line = toks[-1][2] if toks else 0
+        self.last_line = toks[n - 1][2] if n > 0 else 0
+        while len(frames) > 1 and frames[-1].expr is not None:
+            self.close_frame(self.last_line)  # an expression body ends with the file
         if len(frames) > 1 or self.stray:
             where = 1
             if len(frames) > 1:
@@ -578,6 +594,11 @@ class _Parser:
     def decl_token(self, i: int, t, frame: _Frame) -> int:
         kind, v = t[0], t[1]
         if kind == "a":
+            if v == "@file" and self.tok(i + 1)[1] == ":":
+                i += 2  # @file:JvmName("x"): a file annotation; skip its name and arguments
+                if self.tok(i + 1)[1] == "(" and self.match[i + 1] > 0:
+                    return self.match[i + 1] + 1
+                return i + 1
             # Skip an annotation and its arguments.
             nxt = self.tok(i + 1)
             if nxt[0] == "p" and nxt[1] == "(" and self.match[i + 1] > 0:
@@ -653,10 +674,10 @@ class _Parser:
 
     def declare_fields(self, frame: _Frame, stmt: list) -> None:
         """Record the field a class-body statement declares (its type, or a pending inference)."""
-        cls = frame.cls if frame.cls is not None else self.facade()
         if self.kt:
             for k, s in enumerate(stmt):
                 if s[0] == "n" and s[1] in ("val", "var") and k + 1 < len(stmt) and stmt[k + 1][0] == "n":
+                    cls = frame.cls if frame.cls is not None else self.facade()
                     var = stmt[k + 1][1]
                     if k + 3 < len(stmt) and stmt[k + 2][:2] == ("p", ":") and stmt[k + 3][0] == "n":
                         cls.fields[var] = _strip_generic(stmt[k + 3][1])
@@ -666,6 +687,7 @@ class _Parser:
             return
         # Java: [modifiers] Type name [= ...]
         names = [s for s in stmt if s[0] == "n"]
+        cls = frame.cls if frame.cls is not None else self.facade()
         if len(names) >= 2:
             typ, var = names[-2][1], names[-1][1]
             if typ == "var":
@@ -946,6 +968,8 @@ class _Parser:
                 self.pstack[-1][3].append(None)
             return i + 1
         if v == "->" and not self.kt:
+            if self.switch_rule(i):
+                return i + 1  # case X -> ...: a switch rule, not a lambda
             nxt = self.tok(i + 1)
             if nxt[0] == "p" and nxt[1] == "{":
                 self.pending_lambda.add(i + 1)
@@ -957,6 +981,17 @@ class _Parser:
         if v == "::":
             return self.method_ref(i, frame, meth)
         return i + 1
+
+    def switch_rule(self, i: int) -> bool:
+        """Is the ``->`` at ``i`` the arrow of a ``case``/``default`` label (Java 14+)?"""
+        toks = self.toks
+        for j in range(i - 1, max(-1, i - 40), -1):
+            t = toks[j]
+            if t[0] == "n" and t[1] in ("case", "default"):
+                return True
+            if t[0] == "p" and t[1] in (";", "{", "}", "->"):
+                return False
+        return False
 
     def open_paren(self, i: int) -> None:
         prev = self.toks[i - 1] if i else ("", "", 0, None)
@@ -1136,7 +1171,7 @@ class _Parser:
     def code_name(self, i: int, t, frame: _Frame, meth: MethodInfo) -> int:
         v, line, (dot, generic) = t[1], t[2], t[3]
         toks = self.toks
-        nxt = toks[i + 1] if i + 1 < len(toks) else ("", "", 0, None)
+        nxt = toks[i + 1]
         kw = self.keywords
         if v in kw and not dot:
             return self.code_keyword(i, t, frame, meth, nxt)
