@@ -305,8 +305,11 @@ class Auditor:
 
 def mark_declared(inventory: Inventory, declarations: Declarations) -> None:
     """Flag every inventory entry the team's declarations cover."""
+    from selfaudit.declarations import covering_third_parties
+
     for item in inventory.data_items:
-        item.declared = item.pi_type in declarations.pi
+        # A PI type only SDKs collect may be declared through those SDKs' pi_types.
+        item.declared = item.pi_type in declarations.pi or bool(covering_third_parties(item, declarations))
     for tp in inventory.third_parties:
         tp.declared = tp.id in declarations.third_parties
     for perm in inventory.permissions:
