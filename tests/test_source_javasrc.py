@@ -340,3 +340,12 @@ def test_modern_syntax_keeps_the_structure(kb):
     # forEach with a label stays inline; @file:JvmName names the file class.
     assert ("telephony.get-subscriber-id", "m.K", "loop", 12) in ref_set(refs)
     assert ("telephony.get-imei", "m.Ids", "readImei", 18) in ref_set(refs)
+
+
+def test_compose_style_capitalised_functions_are_calls(kb):
+    files = {"ui/Screen.kt": "package ui\n\n@Composable\nfun Screen() {\n    Card(title = \"x\") { }\n    Row { }\n}\n\n"
+                             "@Composable\nfun Card(title: String, content: () -> Unit) { }\n"}
+    model, _refs, _p, _r = scan(kb, files)
+    calls = [c for c in model.calls("ui.ScreenKt.Screen(…)")]
+    assert ("ui.ScreenKt.Card", "static") in [(c.target.split("(")[0], c.kind) for c in calls]
+    assert "ui.Card" not in model.instantiated("ui.ScreenKt.Screen(…)")

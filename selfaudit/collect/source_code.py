@@ -300,6 +300,8 @@ class SourceCodeModel:
         out: list[str] = []
         for raw in m.inst:
             name = self.index.resolve(raw, m.cls)
+            if name and name not in self.index.classes and m.cls.file.kotlin and self.index.extension(m, raw):
+                continue  # a top-level function called like a constructor
             if name and name not in out:
                 out.append(name)
         return out
@@ -339,7 +341,12 @@ class SourceCodeModel:
         kind, recv, member, _line = site
         idx = self.index
         if kind == "n":
-            return idx.resolve(recv, m.cls), "<init>"
+            cls = idx.resolve(recv, m.cls)
+            if cls not in idx.classes and m.cls.file.kotlin and "." not in recv:
+                fn = idx.extension(m, recv)
+                if fn is not None:
+                    return fn, recv  # Compose-style Capitalised() is a function call, not a constructor
+            return cls, "<init>"
         if recv == "":
             if kind in ("f", "F"):
                 return m.cls.name, member
@@ -440,7 +447,10 @@ class SourceCodeModel:
                     continue
                 member = getter
             desc = "(…)" if (cls is None or cls in idx.classes) else self._descriptor(m, si)
-            calls.append(Call(f"{cls or '?'}.{member}{desc}", site[3], _CALL_KINDS.get(kind, "invoke")))
+            ckind = _CALL_KINDS.get(kind, "invoke")
+            if kind == "n" and member != "<init>":
+                ckind = "static"
+            calls.append(Call(f"{cls or '?'}.{member}{desc}", site[3], ckind))
         self._calls[m.key] = calls
         self._fields[m.key] = list(dict.fromkeys(fields))
 
