@@ -83,12 +83,21 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
+_SPLIT: dict[str, tuple[str, str, str]] = {}
+
+
 def split_key(key: str) -> tuple[str, str, str]:
     """``com.a.B.m(I)V`` → (``com.a.B``, ``m``, ``(I)V``); the descriptor may be empty."""
+    hit = _SPLIT.get(key)
+    if hit is not None:
+        return hit
     paren = key.find("(")
     head, desc = (key, "") if paren < 0 else (key[:paren], key[paren:])
     cls, _, name = head.rpartition(".")
-    return cls, name, desc
+    hit = (cls, name, desc)
+    if len(_SPLIT) < 500_000:
+        _SPLIT[key] = hit
+    return hit
 
 
 def method_key(cls: str, name: str, desc: str | None = "") -> str:
@@ -614,13 +623,15 @@ class Graph:
         # RTA bookkeeping: virtual call sites (static type → first caller) by (name, descriptor), or
         # by name alone when the descriptor is not a JVM one; instantiated classes' methods alike.
         self._virtual: dict[tuple[str, str], dict[str, str]] = {}
-        self._virtual_loose: dict[str, dict[str, str]] = {}
+        self._virtual_loose: dict[str, dict[tuple[str, str], str]] = {}
         self._inst_methods: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (name, desc) → (cls, key)
         self._inst_by_name: dict[str, list[tuple[str, str, str]]] = {}  # name → (cls, desc, key)
+        self._inst_loose: dict[str, list[tuple[str, str, str]]] = {}  # the same, non-JVM descriptors only
         self._pending_types: dict[str, tuple[tuple[str, ...], str]] = {}
+        self._sites: dict[str, list[tuple[str, int]]] | None = None
         # Methods that pass a callback parameter on to a hand-off (an SDK's executor wrapper):
         # their callers' objects are the candidates.
-        self._callers: dict[str, list[str]] = {}
+        self._callers: dict[str, dict[str, None]] = {}
         self._forwarders: dict[str, list[tuple[frozenset[str], tuple[str, ...], str, bool]]] = {}
         started = time.perf_counter()
         for e in entries:
@@ -712,12 +723,18 @@ class Graph:
         for name, desc, key in az.dispatch_table(cls):
             self._inst_methods.setdefault((name, desc), []).append((cls, key))
             self._inst_by_name.setdefault(name, []).append((cls, desc, key))
-            for t, caller in self._virtual.get((name, desc), {}).items():
-                if t in supers:
-                    self._reach(key, caller, 1 if self.code.has_class(t) else 20)
-            for t, caller in self._virtual_loose.get(name, {}).items():
-                if t in supers:
-                    self._reach(key, caller, 1 if self.code.has_class(t) else 20)
+            if not _is_jvm(desc):
+                self._inst_loose.setdefault(name, []).append((cls, desc, key))
+            sites = self._virtual.get((name, desc))
+            if sites:
+                for t, caller in sites.items():
+                    if t in supers:
+                        self._reach(key, caller, 1 if self.code.has_class(t) else 20)
+            loose = self._virtual_loose.get(name)
+            if loose:
+                for (t, tdesc), caller in loose.items():
+                    if t in supers and _compatible(desc, tdesc):
+                        self._reach(key, caller, 1 if self.code.has_class(t) else 20)
         # Hand-offs waiting for any instance of a type (the RTA fallback).
         for t, (names, caller) in list(self._pending_types.items()):
             if t in supers:
@@ -742,9 +759,9 @@ class Graph:
         resolved = az.lookup(cls, name, desc)
         if resolved:
             self._reach(resolved, m)
-            callers = self._callers.setdefault(resolved, [])
+            callers = self._callers.setdefault(resolved, {})
             if m not in callers:
-                callers.append(m)
+                callers[m] = None
                 for types, names, api, periodic in self._forwarders.get(resolved, ()):
                     self._from_caller(m, types, names, api, periodic, 0)
             if call.kind == "static":
@@ -775,18 +792,24 @@ class Graph:
 
     def _dispatch(self, t: str, name: str, desc: str, caller: str) -> None:
         exact = _is_jvm(desc)
-        sites = self._virtual.setdefault((name, desc), {}) if exact else self._virtual_loose.setdefault(name, {})
-        if t in sites:
-            return
-        sites[t] = caller
+        if exact:
+            sites = self._virtual.setdefault((name, desc), {})
+            if t in sites:
+                return
+            sites[t] = caller
+        else:
+            loose = self._virtual_loose.setdefault(name, {})
+            if (t, desc) in loose:
+                return
+            loose[(t, desc)] = caller
         cost = 1 if self.code.has_class(t) else 20
         supertypes = self.az.supertypes
         if exact:
             for cls, key in self._inst_methods.get((name, desc), ()):
                 if t in supertypes(cls):
                     self._reach(key, caller, cost)
-            for cls, cdesc, key in self._inst_by_name.get(name, ()):
-                if not _is_jvm(cdesc) and t in supertypes(cls):
+            for cls, _cdesc, key in self._inst_loose.get(name, ()):
+                if t in supertypes(cls):
                     self._reach(key, caller, cost)
         else:
             for cls, cdesc, key in self._inst_by_name.get(name, ()):
@@ -964,15 +987,27 @@ class Graph:
         in an Activity subclass matches ``android.app.Activity.requestPermissions``). Guarded calls
         are included with ``guarded=True``."""
         out = []
-        for m in self.parent:
-            gi = self.guard.get(m)
-            for i, (c, cls, name, desc) in enumerate(self.az.parsed(m)):
-                api = self.az.match_api(cls, name, desc, match)
-                if api is None:
-                    continue
+        for api, sites in self._site_index().items():
+            if not match(api):
+                continue
+            for m, i in sites:
+                gi = self.guard.get(m)
                 path = self.path(m)
-                out.append(CallSite(m, i, c, api, gi is not None and i > gi, path, self.entries.get(path[0])))
+                out.append(CallSite(m, i, self.az.calls(m)[i], api, gi is not None and i > gi, path,
+                                    self.entries.get(path[0])))
+        out.sort(key=lambda s: (len(s.path), s.caller, s.index))
         return out
+
+    def _site_index(self) -> dict[str, list[tuple[str, int]]]:
+        """Every call in reached code under each ``Class.member`` it can be named by (built once)."""
+        if self._sites is None:
+            index: dict[str, list[tuple[str, int]]] = {}
+            for m in self.parent:
+                for i, (_c, cls, name, desc) in enumerate(self.az.parsed(m)):
+                    for api in self.az.api_names(cls, name, desc):
+                        index.setdefault(api, []).append((m, i))
+            self._sites = index
+        return self._sites
 
     def periodic_callbacks(self) -> list[tuple[str, str, str]]:
         """(scheduling method, API, callback) for callbacks the framework runs repeatedly: timers,
@@ -1013,11 +1048,12 @@ class Reachability:
         self._dispatch: dict[str, list[tuple[str, str, str]]] = {}
         self._lookup: dict[tuple[str, str, str], str | None] = {}
         self._lambdas: dict[str, list[str]] = {}
+        self._fw_types: dict[str, list[str]] = {}
+        self._api_names: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._entries: list[Entry] | None = None
         self._components: dict[str, str] | None = None
         self._any: Graph | None = None
         self._pre: dict[tuple, Graph] = {}
-        self._bg: Graph | None = None
         self.timings: dict[str, float] = {}
         self._strings = getattr(code, "strings", None)
 
@@ -1074,13 +1110,16 @@ class Reachability:
         """``cls`` (a framework class) and its known framework supertypes, nearest first."""
         if not cls:
             return []
-        out = [cls]
-        i = 0
-        while i < len(out) and len(out) < 32:
-            for s in FRAMEWORK_SUPERS.get(out[i], ()):
-                if s not in out:
-                    out.append(s)
-            i += 1
+        out = self._fw_types.get(cls)
+        if out is None:
+            out = [cls]
+            i = 0
+            while i < len(out) and len(out) < 32:
+                for s in FRAMEWORK_SUPERS.get(out[i], ()):
+                    if s not in out:
+                        out.append(s)
+                i += 1
+            self._fw_types[cls] = out
         return out
 
     def reposts(self, callback: str) -> bool:
@@ -1092,22 +1131,24 @@ class Reachability:
                 return True
         return False
 
-    def match_api(self, cls: str, name: str, desc: str, match: Callable[[str], bool]) -> str | None:
-        """The ``Class.member`` form of a call that ``match`` accepts, trying the written class, the
-        app-code implementation, then the framework class it lands on and its known supertypes."""
-        api = f"{cls}.{name}"
-        if match(api):
-            return api
+    def api_names(self, cls: str, name: str, desc: str) -> tuple[str, ...]:
+        """The ``Class.member`` names a call answers to: as written, the app-code implementation it
+        resolves to, or else the framework class it lands on and that class's known supertypes."""
+        memo = (cls, name, desc)
+        hit = self._api_names.get(memo)
+        if hit is not None:
+            return hit
+        names = [f"{cls}.{name}"]
         resolved = self.lookup(cls, name, desc)
         if resolved:
-            api = f"{split_key(resolved)[0]}.{name}"
-            return api if match(api) else None
-        if self.code.has_class(cls):
-            for t in self.framework_types(self.framework_owner(cls)):
-                api = f"{t}.{name}"
-                if match(api):
-                    return api
-        return None
+            rcls = split_key(resolved)[0]
+            if rcls != cls:
+                names.append(f"{rcls}.{name}")
+        elif self.code.has_class(cls):
+            names.extend(f"{t}.{name}" for t in self.framework_types(self.framework_owner(cls)))
+        hit = tuple(names)
+        self._api_names[memo] = hit
+        return hit
 
     def framework_owner(self, cls: str) -> str | None:
         """The first class up the chain that is not app code (where an unresolved call lands)."""
@@ -1283,14 +1324,6 @@ class Reachability:
             self._pre[(gm, gc)] = g
             self.timings["pre-consent" + ("+gate" if gm or gc else "")] = g.seconds
         return g
-
-    def background(self) -> Graph:
-        """Reachable from services and broadcast receivers: code that runs without a screen."""
-        if self._bg is None:
-            self._bg = Graph(self, [e for e in self.entries() if e.kind in ("service", "receiver")],
-                             follow_user=False)
-            self.timings["background"] = self._bg.seconds
-        return self._bg
 
     def from_methods(self, roots: Iterable[str], *, follow_user: bool = False) -> Graph:
         """A graph from arbitrary roots (e.g. periodic callbacks), system edges only by default."""

@@ -490,7 +490,7 @@ def frequent_collection(facts, inventory, ctx):
     category="collection",
     explanation_en="""
 The app requests ACCESS_BACKGROUND_LOCATION, or reads location from code that runs without a
-visible screen: a service or a broadcast receiver. Location and whereabouts are sensitive personal
+visible screen: code whose nearest entry point is a service or a broadcast receiver. Location and whereabouts are sensitive personal
 information (GB/T 35273, PIPL art. 28); MIIT's scenarios (164号 1.2) name collecting location
 "while silent or in the background" as over-scope collection.
 """,
@@ -525,12 +525,13 @@ def background_location(facts, inventory, ctx):
     az = analysis(facts)
     if az is None:
         return
-    g = az.background()
+    g = az.any()
     infos = [i for i in code_refs(facts, ctx, tags=("location",), pi=True) if not i.ref.container]
     hits = []
     for info in infos:
         site = g.site(info.ref)
-        if site.reachable:
+        # Background: the read's nearest entry point is a service or a receiver, not a screen.
+        if site.reachable and site.entry is not None and site.entry.kind in ("service", "receiver"):
             hits.append((info, site))
     for key in sorted(group([h[0] for h in hits])):
         rows = sorted((h for h in hits if h[0].group_key == key), key=lambda h: len(h[1].path))
