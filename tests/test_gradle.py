@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 
 from selfaudit.commands.gradle import FILES, gradle_file
-from selfaudit.plugins import BUILTIN_PLUGINS
 
 pytestmark = pytest.mark.slow
 
@@ -87,14 +86,6 @@ def make_build(root: Path, apk: Path, *, applied: bool = True) -> Path:
         apk=str(apk).replace("\\", "/"),
         metadata=json.dumps(METADATA),
     ), encoding="utf-8")
-    if "selfaudit.collect.apk" not in BUILTIN_PLUGINS:
-        # Until the stdlib APK collector (which reads AGP output directories) replaces the
-        # foundation's minimal one as a built-in, the build's selfaudit config switches it in.
-        (root / "sa-plugins").mkdir(exist_ok=True)
-        (root / "sa-plugins" / "apk_collector.py").write_text(
-            "from selfaudit.collect.apk import selfaudit_collect  # noqa: F401\n", encoding="utf-8")
-        (root / "selfaudit.toml").write_text(
-            'disable_plugins = ["selfaudit.collect.apk_minimal"]\nplugin_dirs = ["sa-plugins"]\n', encoding="utf-8")
     return root
 
 
