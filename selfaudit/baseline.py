@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from selfaudit import __version__, hookimpl
 from selfaudit.errors import ConfigError
-from selfaudit.model import Finding, Location, Report, Suppression
+from selfaudit.model import BaselineInfo, Finding, Location, Report, Suppression
 
 if TYPE_CHECKING:
     from selfaudit.config import Config
@@ -184,27 +183,22 @@ def apply_baseline(report: Report, baseline: Baseline) -> BaselineResult:
         else:
             result.new += 1
     result.absent = [e for fp, e in known.items() if fp not in seen]
-    report.tool["baseline"] = str(baseline.path) if baseline.path else name
-    _STATES[id(report)] = (weakref.ref(report), set(known))
-    weakref.finalize(report, _STATES.pop, id(report), None)
+    for f in report.findings:
+        f.baseline_state = "unchanged" if f.fingerprint in known else "new"
+    report.baseline = BaselineInfo(
+        path=str(baseline.path) if baseline.path else name,
+        new=result.new,
+        unchanged=result.unchanged,
+        absent=len(result.absent),
+    )
     return result
-
-
-#: id(report) → (weak reference to it, the baseline's fingerprints), for as long as the report
-#: lives: lets a renderer call a finding that a config or inline suppression already covers
-#: "unchanged" rather than "new" without a field in the report model.
-_STATES: dict[int, tuple[weakref.ref, set[str]]] = {}
 
 
 def baseline_state(report: Report, finding: Finding) -> str | None:
     """SARIF ``baselineState`` of a finding: None when the scan used no baseline."""
-    if not report.tool.get("baseline"):
+    if report.baseline is None:
         return None
-    entry = _STATES.get(id(report))
-    if entry is not None and entry[0]() is report:
-        return "unchanged" if finding.fingerprint in entry[1] else "new"
-    kind = finding.suppression.kind if finding.suppression is not None else None
-    return "unchanged" if kind == "baseline" else "new"
+    return finding.baseline_state or "new"
 
 
 @hookimpl(trylast=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -43,10 +44,13 @@ __all__ = [
     "Suppression",
     "Finding",
     "AppSummary",
+    "BaselineInfo",
     "Report",
     "to_dict",
     "from_dict",
 ]
+
+_DEX_NAME = re.compile(r"^classes\d*\.dex$")
 
 #: Field metadata for values that never go into JSON (lazy code access, callables, back-references).
 _NOT_JSON = {"json": False}
@@ -135,8 +139,15 @@ class Location:
         return " ".join(parts)
 
     def stable_key(self) -> str:
-        """The part of the location that survives edits: never the line number."""
-        return "|".join(x or "" for x in (self.file, self.class_name, self.method, self.component))
+        """The part of the location that survives edits: never the line number.
+
+        For bytecode the DEX file name is left out too: R8 may move a class to another
+        ``classesN.dex`` between builds without anything changing in the app.
+        """
+        file = self.file
+        if self.class_name and file and _DEX_NAME.match(file.rsplit("/", 1)[-1]):
+            file = None
+        return "|".join(x or "" for x in (file, self.class_name, self.method, self.component))
 
 
 @dataclass
@@ -546,6 +557,8 @@ class Finding:
     fingerprint: str = ""
     message_zh: str | None = None
     suppression: Suppression | None = None
+    #: Set when the scan used a baseline: "new" or "unchanged" (SARIF baselineState).
+    baseline_state: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -566,6 +579,16 @@ class AppSummary:
 
 
 @dataclass
+class BaselineInfo:
+    """What the baseline did to this scan: which file, and how many findings were new or known."""
+
+    path: str
+    new: int = 0
+    unchanged: int = 0
+    absent: int = 0
+
+
+@dataclass
 class Report:
     target: str
     app: AppSummary
@@ -577,6 +600,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    baseline: BaselineInfo | None = None
     schema_version: str = SCHEMA_VERSION
     #: Not serialised: the facts and inventory the report was built from (for renderers/docs).
     facts: AppFacts | None = field(default=None, repr=False, compare=False, metadata=_NOT_JSON)

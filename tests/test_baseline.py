@@ -101,7 +101,9 @@ def test_later_scans_fail_only_on_new_findings(repo, capsys):
     active = [f for f in report["findings"] if f["suppression"] is None]
     assert [f["message"].split()[0] for f in active] == ["android.permission.CAMERA"]
     assert {f["suppression"]["kind"] for f in report["findings"] if f["suppression"]} == {"baseline"}
-    assert report["tool"]["baseline"] == str(repo / BASELINE_NAME)
+    assert report["baseline"]["path"] == str(repo / BASELINE_NAME)
+    assert report["baseline"]["new"] == 1 and report["baseline"]["unchanged"] >= 2
+    assert {f["baseline_state"] for f in report["findings"]} == {"new", "unchanged"}
     states = {(r["ruleId"], r["baselineState"], bool(r.get("suppressions"))) for r in sarif_results(repo / "out" / "selfaudit.sarif")}
     assert states == {("SA301", "new", False), ("SA301", "unchanged", True), ("SA401", "unchanged", True)}
 

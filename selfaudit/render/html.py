@@ -189,7 +189,7 @@ def report_view(report: Report, context: RenderContext) -> dict[str, Any]:
         "target": report.target,
         "generated_at": report.generated_at,
         "tool": f"{report.tool.get('name', 'selfaudit')} {report.tool.get('version', '')}".strip(),
-        "baseline": report.tool.get("baseline"),
+        "baseline": report.baseline.path if report.baseline else None,
         "warnings": list(report.warnings),
         "severities": [s.value for s in sorted(Severity, reverse=True)],
         "counts": {s.value: by_sev.get(s.value, 0) for s in Severity},

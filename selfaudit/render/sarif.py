@@ -310,7 +310,7 @@ def sarif_document(report: Report, context: RenderContext) -> dict[str, Any]:
     root = Path(context.options.get("sarif_root") or Path.cwd())
     rules = _descriptors(report, context)
     index = {r["id"]: i for i, r in enumerate(rules)}
-    baseline = bool(report.tool.get("baseline"))
+    baseline = report.baseline is not None
     driver: dict[str, Any] = {
         "name": "selfaudit",
         "semanticVersion": report.tool.get("version", "0"),
@@ -332,7 +332,7 @@ def sarif_document(report: Report, context: RenderContext) -> dict[str, Any]:
             "package": report.app.package,
             "versionName": report.app.version_name,
             "kind": report.app.kind,
-            **({"baseline": report.tool["baseline"]} if baseline else {}),
+            **({"baseline": report.baseline.path} if baseline else {}),
         },
     }
     if report.generated_at:

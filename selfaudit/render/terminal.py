@@ -136,10 +136,25 @@ def render_terminal(report: Report, context: RenderContext) -> str:
         t.add_row(sev, f"{f.code} {escape(f.rule)}", escape(f.message), escape(f.location.display() if f.location else ""))
     console.print(t)
     suppressed = [f for f in report.findings if f.suppression]
-    if suppressed:
-        console.print(f"{len(suppressed)} finding(s) suppressed:")
-        for f in suppressed:
-            console.print(f"  {f.code} {escape(f.rule)}: {escape(f.suppression.reason)} ({f.suppression.kind})")
+    listed = [f for f in suppressed if f.suppression.kind != "baseline"]
+    if report.baseline is not None:
+        b = report.baseline
+        console.print(
+            f"Baseline {escape(b.path)}: {b.new} new, {b.unchanged} known (suppressed), {b.absent} gone"
+        )
+    if listed:
+        # Config and inline suppressions carry a human reason worth seeing; a long list is
+        # summarised so a CI log stays readable.
+        console.print(f"{len(listed)} finding(s) suppressed by config or inline comments:")
+        if len(listed) <= 10:
+            for f in listed:
+                console.print(f"  {f.code} {escape(f.rule)}: {escape(f.suppression.reason)} ({f.suppression.kind})")
+        else:
+            by_rule: dict[str, int] = {}
+            for f in listed:
+                by_rule[f"{f.code} {f.rule}"] = by_rule.get(f"{f.code} {f.rule}", 0) + 1
+            for key, n in sorted(by_rule.items()):
+                console.print(f"  {escape(key)}: {n}")
     return buf.getvalue()
 
 
