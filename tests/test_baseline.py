@@ -89,7 +89,7 @@ def test_later_scans_fail_only_on_new_findings(repo, capsys):
     assert run(capsys, "baseline", "create", "app")[0] == 0
     code, out, _ = run(capsys, "scan", "app", "--format", "terminal")
     assert code == 0, out
-    assert "2 finding(s) suppressed" in out and "(baseline)" in out
+    assert "0 new, 2 known" in out and "(suppressed)" in out
 
     # a new dangerous permission is a new finding; the old ones stay baselined
     text = manifest(repo).read_text(encoding="utf-8").replace(
