@@ -7,7 +7,8 @@ call, directly or through a thread, a handler or an executor, runs before any co
 answered. This module builds that call graph lazily over the collector's code model (APK or source
 alike: it only uses the protocol in ``selfaudit.model``), decoding only the methods it reaches.
 
-Two questions, two graphs (both breadth-first, so every recorded path is a shortest one):
+Two questions, two graphs, both explored cheapest-first so that every recorded path is a shortest
+one, preferring precise edges over guesses (:class:`Graph` gives the costs):
 
 * **any**: reachable from *any* manifest entry point, following every edge including user-driven UI
   callbacks, ignoring the consent gate. It sets ``CodeRef.reachable``/``path``: "present in a
@@ -34,16 +35,23 @@ Edges, and the choices behind them (each is a trade-off between missing collecti
   ``Thread.start``, ``AsyncTask.execute``, ``Handler.sendMessage*`` and ``requestPermissions``
   (``onRequestPermissionsResult``: answering a permission dialog is not agreeing to the policy).
   Kotlin coroutine builders and RxJava operators get the same treatment, for lambdas of the method.
-* system callbacks made live by instantiation: Fragment and lifecycle-observer callbacks, and
-  Tinker's ``ApplicationLike`` (the hot-fix framework's reflective Application delegate).
+* system callbacks made live by instantiation: Fragment and lifecycle-observer callbacks, WorkManager
+  workers, androidx.startup initializers, and Tinker's ``ApplicationLike`` (the hot-fix
+  framework's reflective Application delegate). Classes named by a ``const-class`` in reached code
+  count as instantiated (workers, fragments and Gson models are made by reflection from them), as
+  do app classes named by a constant string in a method that calls reflection.
+* components started by class: ``startService``/``bindService``/``startActivity``/``sendBroadcast``
+  in a method that names a manifest component by ``X.class`` (or by its name) reach that
+  component's lifecycle (a push receiver starting its service, a splash starting the home screen).
 * **not followed before consent**: UI listeners (``OnClickListener`` and friends, dialog buttons,
-  text watchers, ``ClickableSpan``...). The consent dialog's "agree" button is one: following clicks
-  would put the post-consent code before consent. They are followed for the *any* graph.
-* **not followed at all**: components started through an ``Intent`` (``startActivity``,
-  ``startService``, ``sendBroadcast``; their targets are entry points of the *any* graph, and the
-  services and receivers other apps or the system can start are pre-consent entry points),
-  ``JobScheduler``/``WorkManager`` jobs, ``AlarmManager`` ``PendingIntent`` targets, JNI, and
-  reflection beyond constant class names.
+  text watchers, ``ClickableSpan``...) and the crash handler. The consent dialog's "agree" button
+  is one of them: following clicks would put the post-consent code before consent. They are
+  followed for the *any* graph, which also treats every ``on*`` method of an instantiated class
+  with a framework supertype as a possible callback.
+* **not followed at all**: intents whose target is not a class constant in the same method,
+  ``JobScheduler`` jobs, ``AlarmManager`` ``PendingIntent`` targets, JNI, reflection beyond constant
+  class names, and ``Object.toString/equals/hashCode`` dispatch (every class overrides them and none
+  is a privacy question).
 
 The consent gate (``[consent]`` in the declarations) cuts the pre-consent graph: a ``gate_method``
 (``Class.method``, ``Class.method(desc)`` or ``Class.*``) is never entered, and in a method that
@@ -588,6 +596,22 @@ class CallSite:
     entry: Entry | None
 
 
+@dataclass
+class CallPlan:
+    """The graph-independent meaning of one call target (see :meth:`Reachability.plan`)."""
+
+    api: str
+    resolved: str | None = None
+    clinit: str | None = None
+    dispatch: bool = False
+    periodic: bool = False
+    receiver: tuple[str, ...] | None = None
+    receiver_type: str | None = None
+    receiver_app: bool = False
+    params: tuple[tuple[str, tuple[str, ...] | None, tuple[str, ...] | None], ...] = ()
+    starts: tuple[str, ...] = ()
+
+
 class Graph:
     """One exploration from a set of entry points; ``parent`` links give a best path to every method.
 
@@ -605,9 +629,6 @@ class Graph:
         self.code = az.code
         self.entries = {e.method: e for e in entries}
         self.follow_user = follow_user
-        self.callbacks = dict(SYSTEM_CALLBACK_PARAMS)
-        if follow_user:
-            self.callbacks.update(ON_DEMAND_CALLBACK_PARAMS)
         self._gate_methods = set(gate_methods)
         self._gate_checks = set(gate_checks)
         self.parent: dict[str, str | None] = {}
@@ -627,6 +648,8 @@ class Graph:
         self._inst_methods: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (name, desc) → (cls, key)
         self._inst_by_name: dict[str, list[tuple[str, str, str]]] = {}  # name → (cls, desc, key)
         self._inst_loose: dict[str, list[tuple[str, str, str]]] = {}  # the same, non-JVM descriptors only
+        # By-name indexes are only needed where descriptors are not JVM ones (source code models).
+        self._loose = az.facts.kind != "apk"
         self._pending_types: dict[str, tuple[tuple[str, ...], str]] = {}
         self._sites: dict[str, list[tuple[str, int]]] | None = None
         # Methods that pass a callback parameter on to a hand-off (an SDK's executor wrapper):
@@ -722,9 +745,10 @@ class Graph:
         # RTA: pending virtual calls this class overrides.
         for name, desc, key in az.dispatch_table(cls):
             self._inst_methods.setdefault((name, desc), []).append((cls, key))
-            self._inst_by_name.setdefault(name, []).append((cls, desc, key))
-            if not _is_jvm(desc):
-                self._inst_loose.setdefault(name, []).append((cls, desc, key))
+            if self._loose:
+                self._inst_by_name.setdefault(name, []).append((cls, desc, key))
+                if not _is_jvm(desc):
+                    self._inst_loose.setdefault(name, []).append((cls, desc, key))
             sites = self._virtual.get((name, desc))
             if sites:
                 for t, caller in sites.items():
@@ -751,30 +775,33 @@ class Graph:
                     self._reach(key, via, 2)
 
     def _follow(self, m: str, call: Call, cls: str, name: str, desc: str) -> None:
-        az = self.az
-        if call.kind == "custom":
-            if self.code.has_class(cls):
-                self._reach(call.target, m)
-            return
-        resolved = az.lookup(cls, name, desc)
-        if resolved:
-            self._reach(resolved, m)
-            callers = self._callers.setdefault(resolved, {})
+        plan = self.az.plan(call.target, call.kind)
+        if plan.resolved:
+            self._reach(plan.resolved, m)
+            callers = self._callers.setdefault(plan.resolved, {})
             if m not in callers:
                 callers[m] = None
-                for types, names, api, periodic in self._forwarders.get(resolved, ()):
+                for types, names, api, periodic in self._forwarders.get(plan.resolved, ()):
                     self._from_caller(m, types, names, api, periodic, 0)
-            if call.kind == "static":
-                self._reach(az.clinit(split_key(resolved)[0]), m)
-        if call.kind in ("invoke", "interface") and name not in OBJECT_METHODS:
+            if plan.clinit:
+                self._reach(plan.clinit, m)
+        if plan.dispatch:
             self._dispatch(cls, name, desc, m)
-        if resolved and not split_key(resolved)[0].startswith(LIBRARY_HANDOFF):
-            return
-        # Framework (or library hand-off) method: does it call back into app code?
-        owner = az.framework_owner(cls) if not resolved else split_key(resolved)[0]
-        self._handoff(m, cls, name, desc, owner)
-        if name in COMPONENT_STARTS:
-            self._start_components(m, COMPONENT_STARTS[name])
+        if plan.receiver is not None:
+            names = plan.receiver
+            if plan.receiver_app:
+                for k in self.az.lookup_names(cls, names):
+                    self._note(m, plan.api, k, plan.periodic, 1)
+                # ...or an instantiated subclass of the receiver's type.
+                self._candidates(m, plan.api, (cls,), names, plan.periodic)
+            else:
+                self._candidates(m, plan.api, (plan.receiver_type,), names, plan.periodic)
+        for p, system, on_demand in plan.params:
+            names = on_demand if self.follow_user and on_demand else system
+            if names:
+                self._candidates(m, plan.api, (p,), names, plan.periodic)
+        if plan.starts:
+            self._start_components(m, plan.starts)
 
     def _start_components(self, m: str, kinds: tuple[str, ...]) -> None:
         """``startService(new Intent(ctx, X.class))`` and friends: the manifest components named by
@@ -815,39 +842,6 @@ class Graph:
             for cls, cdesc, key in self._inst_by_name.get(name, ()):
                 if t in supertypes(cls) and _compatible(cdesc, desc):
                     self._reach(key, caller, cost)
-
-    def _handoff(self, m: str, cls: str, name: str, desc: str, owner: str | None) -> None:
-        az = self.az
-        api = f"{cls}.{name}"
-        fw_types = az.framework_types(owner) if owner else []
-        periodic = _periodic(fw_types, name, desc)
-        # The receiver carries the callback (Thread.start, AsyncTask.execute, Handler.sendMessage).
-        for t in fw_types:
-            names = RECEIVER_CALLBACKS.get((t, name))
-            if names is None and name == "requestPermissions":
-                names = ("onRequestPermissionsResult",)
-            if not names:
-                continue
-            if self.code.has_class(cls):
-                for k in az.lookup_names(cls, names):
-                    self._note(m, api, k, periodic, 1)
-                for n in names:
-                    self._dispatch(cls, n, "", m)
-            else:
-                self._candidates(m, api, (t,), names, periodic)
-            break
-        # Callback objects passed as arguments (unless the method only forgets them again).
-        if name.startswith(NOT_A_HANDOFF):
-            return
-        for p in param_types(desc):
-            names = self.callbacks.get(p)
-            if names is None:
-                for s in az.framework_types(p)[1:]:
-                    names = self.callbacks.get(s)
-                    if names:
-                        break
-            if names:
-                self._candidates(m, api, (p,), names, periodic)
 
     def _candidates(self, m: str, api: str, types: tuple[str, ...], names: tuple[str, ...],
                     periodic: bool) -> None:
@@ -1050,6 +1044,7 @@ class Reachability:
         self._lambdas: dict[str, list[str]] = {}
         self._fw_types: dict[str, list[str]] = {}
         self._api_names: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._plans: dict[tuple[str, str], CallPlan] = {}
         self._entries: list[Entry] | None = None
         self._components: dict[str, str] | None = None
         self._any: Graph | None = None
@@ -1130,6 +1125,51 @@ class Reachability:
             if name in REPOST_METHODS and ({"android.os.Handler", "android.view.View"} & self.supertypes(cls)):
                 return True
         return False
+
+    def plan(self, target: str, kind: str) -> CallPlan:
+        """What a call means for any graph, worked out once per (target, kind): where it lands in
+        app code, whether it dispatches virtually, and which callbacks it hands the framework."""
+        memo = (target, kind)
+        hit = self._plans.get(memo)
+        if hit is not None:
+            return hit
+        cls, name, desc = split_key(target)
+        plan = CallPlan(api=f"{cls}.{name}")
+        if kind == "custom":
+            plan.resolved = target if self.code.has_class(cls) else None
+            self._plans[memo] = plan
+            return plan
+        plan.resolved = self.lookup(cls, name, desc)
+        if plan.resolved and kind == "static":
+            plan.clinit = self.clinit(split_key(plan.resolved)[0])
+        plan.dispatch = kind in ("invoke", "interface") and name not in OBJECT_METHODS
+        rcls = split_key(plan.resolved)[0] if plan.resolved else None
+        if rcls is None or rcls.startswith(LIBRARY_HANDOFF):
+            # Framework (or library hand-off) method: does it call back into app code?
+            owner = rcls or self.framework_owner(cls)
+            fw_types = self.framework_types(owner) if owner else []
+            plan.periodic = _periodic(fw_types, name, desc)
+            for t in fw_types:
+                names = RECEIVER_CALLBACKS.get((t, name))
+                if names is None and name == "requestPermissions":
+                    names = ("onRequestPermissionsResult",)
+                if names:
+                    plan.receiver, plan.receiver_type = names, t
+                    plan.receiver_app = self.code.has_class(cls)
+                    break
+            if not name.startswith(NOT_A_HANDOFF):
+                params = []
+                for p in param_types(desc):
+                    system = on_demand = None
+                    for s in self.framework_types(p):
+                        system = system or SYSTEM_CALLBACK_PARAMS.get(s)
+                        on_demand = on_demand or ON_DEMAND_CALLBACK_PARAMS.get(s)
+                    if system or on_demand:
+                        params.append((p, system, on_demand))
+                plan.params = tuple(params)
+            plan.starts = COMPONENT_STARTS.get(name, ())
+        self._plans[memo] = plan
+        return plan
 
     def api_names(self, cls: str, name: str, desc: str) -> tuple[str, ...]:
         """The ``Class.member`` names a call answers to: as written, the app-code implementation it
