@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
+import conftest
 import pytest
 
-import conftest
 from selfaudit.api import Auditor
 from selfaudit.config import Config
 from selfaudit.render.json_report import render_json

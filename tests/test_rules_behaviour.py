@@ -7,9 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import conftest
 import pytest
 
-import conftest
 from selfaudit.api import Auditor
 from selfaudit.cli import main
 from selfaudit.config import Config, RuleOverride, SuppressEntry
