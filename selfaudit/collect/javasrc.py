@@ -113,7 +113,7 @@ class MethodInfo:
     """
 
     __slots__ = ("cls", "name", "line", "end_line", "sites", "strings", "numbers", "inst", "locals",
-                 "parent", "const_classes", "params", "synthetic", "lambda_count", "args")
+                 "parent", "const_classes", "synthetic", "args")
 
     def __init__(self, cls: ClassInfo, name: str, line: int, parent: MethodInfo | None = None) -> None:
         self.cls = cls
@@ -127,9 +127,7 @@ class MethodInfo:
         self.locals: dict[str, str] = {}
         self.parent = parent
         self.const_classes: list[str] = []
-        self.params: list[str] = []
-        self.synthetic = False
-        self.lambda_count = 0
+        self.synthetic = False  # a lambda body or a synthetic lambda class's method
         #: site index → what each argument is, where known (an anonymous class, a lambda, a new
         #: object, a typed variable): lets framework calls carry a descriptor with parameter types.
         self.args: dict[int, list[str | None]] = {}
@@ -353,7 +351,7 @@ class _Closers:
 class _Frame:
     """One open scope: a class body (declarations) or code (a method, block or lambda)."""
 
-    __slots__ = ("kind", "cls", "meth", "pdepth", "expr", "stmt", "start_line", "static", "saved")
+    __slots__ = ("kind", "cls", "meth", "pdepth", "expr", "stmt", "saved")
 
     def __init__(self, kind: str, cls: ClassInfo | None, meth: MethodInfo | None, pdepth: int,
                  expr: str | None = None) -> None:
@@ -363,8 +361,6 @@ class _Frame:
         self.pdepth = pdepth  # paren depth when opened
         self.expr = expr  # None for a braced scope; "java" / "kotlin" for brace-less expression scopes
         self.stmt: list[tuple] = []
-        self.start_line = 0
-        self.static = False
         self.saved: dict[int, str] = {}
 
 
@@ -431,16 +427,6 @@ class _Parser:
 
     def tok(self, i: int):
         return self.toks[i] if 0 <= i < len(self.toks) else _END
-
-    def code_frame(self) -> _Frame | None:
-        f = self.frames[-1]
-        return f if f.kind == "code" else None
-
-    def owner_class(self) -> ClassInfo:
-        for f in reversed(self.frames):
-            if f.cls is not None:
-                return f.cls
-        return self.facade()
 
     def facade(self) -> ClassInfo:
         sf = self.sf
