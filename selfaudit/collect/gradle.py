@@ -50,11 +50,6 @@ _ASSIGN = re.compile(r"^([A-Za-z_][\w.]*)\s*(=(?!=)|\(|\s)\s*(.+?)\s*$", re.S)
 _NAMED_BLOCK = re.compile(r"""^(?:create|getByName|register|named|maybeCreate)\s*\(\s*["']([^"']+)["']\s*\)$""")
 _CONFIG = re.compile(r"^([A-Za-z_]\w*)\s*(\(.*\)|\s.*)?$", re.S)
 _FLAVORS = "productFlavors"
-_NOT_SHIPPED = (
-    "test", "androidTest", "testFixtures", "debug", "lintChecks", "lintPublish", "kapt", "ksp",
-    "annotationProcessor", "compileOnly", "coreLibraryDesugaring", "detektPlugins", "classpath",
-    "testImplementation", "androidTestImplementation", "debugImplementation",
-)
 _CONFIG_SUFFIXES = ("implementation", "api", "compile", "runtimeOnly", "runtime", "Implementation", "Api",
                     "Compile", "RuntimeOnly", "compileOnly", "CompileOnly", "annotationProcessor",
                     "AnnotationProcessor")
@@ -89,15 +84,12 @@ class GradleFile:
 
     def block_names(self, *path: str) -> list[tuple[str, int]]:
         """Names of the blocks (and ``create("x")`` statements) directly inside ``path``."""
-        n = len(path)
         out: list[tuple[str, int]] = []
         for s in self.statements:
             if s.path == path and (s.header or _NAMED_BLOCK.match(s.text)):
                 name = block_name(s.text)
                 if name and name not in [o[0] for o in out]:
                     out.append((name, s.line))
-            elif len(s.path) > n and s.path[:n] == path:
-                continue
         return out
 
 
