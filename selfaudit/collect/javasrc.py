@@ -95,6 +95,8 @@ SAM_BY_CALLEE: dict[str, tuple[str, str]] = {
 }
 #: All-capitals names that are nested *types*, not constants (``Build.VERSION.RELEASE``).
 _UPPER_TYPES = frozenset(("VERSION", "VERSION_CODES"))
+#: Names ``decl_token`` treats specially (everything else in a class body just joins the statement).
+_DECL_WORDS = frozenset(("package", "import", "by", "fun"))
 #: Kotlin class-body tokens that start a new member (end of an expression body).
 _MEMBER_START = frozenset(
     """fun val var class object interface init constructor companion override private public protected
@@ -496,6 +498,10 @@ class _Parser:
                 frame = frames[-1]
                 last_line = t[2]
             if frame.kind != "code":
+                if t[0] == "n" and t[1] not in _DECL_WORDS and frame.kind == "class":
+                    frame.stmt.append(t)  # the common case: a modifier, type or name in a declaration
+                    i += 1
+                    continue
                 i = self.decl_token(i, t, frame)
                 continue
             # The commonest code tokens are handled inline: this loop is the scanner's hot path.
