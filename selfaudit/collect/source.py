@@ -488,6 +488,19 @@ class _Collector:
         return out
 
     def fill_code(self) -> None:
+        import gc
+
+        # Scanning and indexing allocate a great many small containers that all stay alive: the
+        # cyclic collector would only walk them again and again (see source_scan).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._fill_code()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _fill_code(self) -> None:
         from selfaudit.collect.source_code import SourceCodeModel, SourceIndex, find_code_refs
         from selfaudit.collect.source_scan import scan_files
 
