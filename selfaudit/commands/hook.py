@@ -218,7 +218,7 @@ def _audit(target: Path, config_start: Path, fail_on, lang, config_path, verbose
             prefix = str(target)
     active = report.active_findings()
     blocking = [f for f in active if _at_or_above(f.severity.value, cfg.fail_on)]
-    below = [f for f in active if f not in blocking]
+    below = [f for f in active if not _at_or_above(f.severity.value, cfg.fail_on)]
     for w in report.warnings:
         if verbose or _serious_warning(w):
             click.echo(_warning_line(w, prefix))
