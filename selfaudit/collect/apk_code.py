@@ -221,6 +221,8 @@ class DexCodeModel:
         self._methods: dict[str, dict[str, tuple[Dex, int, int]]] = {}
         self.errors: list[str] = []
         self._calls: dict[str, list[Call]] = {}
+        self._with_code: dict[str, list[str]] = {}
+        self._light_cache: dict[str, tuple[Dex, tuple[list, list, list]] | None] = {}
 
     def _failed(self, where: str, exc: Exception) -> None:
         if len(self.errors) < 100:
@@ -270,32 +272,45 @@ class DexCodeModel:
             return []
 
     def _class_methods(self, class_name: str) -> dict[str, tuple[Dex, int, int]]:
+        """``name+descriptor`` → (dex, code_off, access) of the class's methods (decoded once)."""
         table = self._methods.get(class_name)
         if table is None:
             table = {}
+            with_code: list[str] = []
             hit = self._index().get(class_name)
             if hit is not None:
                 dex, cdef = hit
                 try:
                     skip = len(class_name) + 1
                     for midx, access, code_off in dex.class_methods(cdef):
-                        sig = dex.method_key(midx)[skip:]
+                        key = dex.method_key(midx)
+                        sig = key[skip:]
                         if sig not in table:
                             table[sig] = (dex, code_off, access)
+                            if code_off:
+                                with_code.append(key)
                 except (DexError, IndexError, struct.error) as exc:
                     self._failed(f"{dex.name}: class {class_name}", exc)
             self._methods[class_name] = table
+            self._with_code[class_name] = with_code
         return table
 
     def methods_of(self, class_name: str) -> list[str]:
-        return [f"{class_name}.{sig}" for sig, (_d, code_off, _a) in self._class_methods(class_name).items()
-                if code_off]
+        self._class_methods(class_name)
+        return list(self._with_code[class_name])
 
     def has_method(self, key: str) -> bool:
         cls, name, desc = split_key(key)
         return (name + desc) in self._class_methods(cls)
 
     def _light(self, key: str) -> tuple[Dex, tuple[list, list, list]] | None:
+        cached = self._light_cache.get(key)
+        if cached is not None or key in self._light_cache:
+            return cached
+        found = self._light_cache[key] = self._light_uncached(key)
+        return found
+
+    def _light_uncached(self, key: str) -> tuple[Dex, tuple[list, list, list]] | None:
         cls, name, desc = split_key(key)
         hit = self._class_methods(cls).get(name + desc)
         if hit is None or not hit[1]:
