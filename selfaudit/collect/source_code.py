@@ -257,6 +257,7 @@ class SourceCodeModel:
         self.index = index
         self._calls: dict[str, list[Call]] = {}
         self._fields: dict[str, list[str]] = {}
+        self._keys: dict[str, list[str]] = {}  # class → method keys (reachability asks repeatedly)
 
     def _method(self, key: str) -> MethodInfo | None:
         cls, name = split_key(key)
@@ -278,8 +279,11 @@ class SourceCodeModel:
         return list(c.interfaces) if c is not None else []
 
     def methods_of(self, class_name: str) -> list[str]:
-        c = self.index.classes.get(class_name)
-        return [m.key for m in c.methods.values()] if c is not None else []
+        keys = self._keys.get(class_name)
+        if keys is None:
+            c = self.index.classes.get(class_name)
+            keys = self._keys[class_name] = [m.key for m in c.methods.values()] if c is not None else []
+        return list(keys)
 
     def has_method(self, key: str) -> bool:
         return self._method(key) is not None
