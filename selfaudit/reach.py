@@ -636,6 +636,7 @@ class Graph:
         self.guard: dict[str, int] = {}  # method → index of its first gate-check call
         self.gated: dict[str, str] = {}  # gate method → the reached caller that would enter it
         self.instantiated: set[str] = set()
+        self._by_outer: dict[str, list[str]] = {}
         self.handoffs: list[tuple[str, str, str, bool]] = []  # (caller, api, callback, periodic)
         self._heap: list[tuple[int, int, str]] = []
         self._seq = 0
@@ -738,6 +739,7 @@ class Graph:
         if cls in self.instantiated or not self.code.has_class(cls):
             return
         self.instantiated.add(cls)
+        self._by_outer.setdefault(_outer(cls), []).append(cls)
         az = self.az
         for c in az.chain(cls):
             self._reach(az.clinit(c), via)
@@ -857,7 +859,7 @@ class Graph:
         cost = 1
         if not here:
             outer = _outer(split_key(m)[0])
-            here = sorted(c for c in self.instantiated if _outer(c) == outer and az.supertypes(c) & wanted)
+            here = sorted(c for c in self._by_outer.get(outer, ()) if az.supertypes(c) & wanted)
             cost = 2
         if here:
             for c in here:
