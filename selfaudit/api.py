@@ -10,6 +10,7 @@ in a team's own CI script::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -125,6 +126,10 @@ class Auditor:
         for impl in reversed(self.pm.hook.selfaudit_rules.get_hookimpls()):
             provided = impl.function(**_args(impl, config=self.config)) or []
             for rule in provided:
+                if isinstance(rule, Rule):
+                    # A private copy: configuration (severity, providing plugin) must not leak into
+                    # the plugin's own object, which another audit in this process may use.
+                    rule = dataclasses.replace(rule)
                 if not isinstance(rule, Rule):
                     raise PluginError(
                         f"plugin {impl.plugin_name!r}: selfaudit_rules returned {type(rule).__name__}, not Rule"
