@@ -17,6 +17,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "docs" / "rules.md"
+README = REPO / "README.md"
+#: The README carries the rule table between these markers (refreshed by this script too).
+START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
 
 
 def _cell(text: str) -> str:
@@ -68,20 +71,38 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
+def readme_with_table(readme: str, doc: str) -> str:
+    """The README with the rule table (taken from the generated doc) between the markers."""
+    table = [ln for ln in doc.splitlines() if ln.startswith("|")]
+    end_of_rules = next(i for i, ln in enumerate(table) if ln.startswith("| Id |"))
+    block = "\n".join([START, *table[:end_of_rules], END])
+    head, sep, rest = readme.partition(START)
+    if not sep:
+        raise SystemExit(f"README.md has no {START} marker")
+    _, sep2, tail = rest.partition(END)
+    if not sep2:
+        raise SystemExit(f"README.md has no {END} marker")
+    return head + block + tail
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="fail if docs/rules.md is stale")
     args = ap.parse_args(argv)
     text = render()
+    readme = README.read_text(encoding="utf-8")
+    new_readme = readme_with_table(readme, text)
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else ""
-        if current != text:
-            print("STALE docs/rules.md (rebuild: python scripts/rules_doc.py)")
-            return 1
-        print("ok    docs/rules.md")
-        return 0
+        stale = [name for name, old, new in (("docs/rules.md", current, text), ("README.md", readme, new_readme)) if old != new]
+        for name in stale:
+            print(f"STALE {name} (rebuild: python scripts/rules_doc.py)")
+        if not stale:
+            print("ok    docs/rules.md, README.md")
+        return 1 if stale else 0
     OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(REPO)}")
+    README.write_text(new_readme, encoding="utf-8")
+    print(f"wrote {OUTPUT.relative_to(REPO)} and the rule table in README.md")
     return 0
 
 

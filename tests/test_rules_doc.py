@@ -27,3 +27,10 @@ def test_the_table_lists_every_rule_with_its_regulations():
     for code in ("SA101", "SA102", "SA201", "SA301", "SA401", "SA501", "SA601", "SA701", "SA801"):
         assert f"| {code} |" in text
     assert "miit-164 1.1" in text and "(not in the knowledge base)" not in text
+
+
+def test_readme_rule_table_matches_the_rules():
+    script = _script()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme == script.readme_with_table(readme, script.render()), \
+        "README.md's rule table is stale: run python scripts/rules_doc.py"
