@@ -421,7 +421,18 @@ def _one_line(text: str) -> str:
 
 
 def run() -> None:  # pragma: no cover - console script
-    sys.exit(main())
+    """Console script: run, flush, and leave without tearing down the object graph.
+
+    Freeing a large audit's facts at interpreter exit costs up to half a second of CPU (measured
+    on a 2,000-file project) for nothing, so once output is flushed the process exits directly.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or 0
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -120,14 +120,17 @@ def build_inventory(facts: AppFacts, inventory: Inventory, kb: KnowledgeBase) ->
     meta_keys = list(facts.application.meta_data)
     for comp in facts.components:
         meta_keys.extend(comp.meta_data)
+    # Collectors may say where each meta-data element is (source mode: the module's manifest).
+    meta_where = facts.extra.get("meta_data_locations", {})
     for key in dict.fromkeys(meta_keys):
         sdk = kb.sdk_for_meta_data(key)
         if sdk:
+            where = meta_where.get(key) or {}
             party(sdk).evidence.append(
                 Evidence(
                     kind="manifest",
                     detail=f"meta-data {key}",
-                    location=Location(file="AndroidManifest.xml"),
+                    location=Location(file=where.get("file") or "AndroidManifest.xml", line=where.get("line")),
                     third_party=sdk.id,
                 )
             )
