@@ -222,6 +222,7 @@ class DexCodeModel:
         self.errors: list[str] = []
         self._calls: dict[str, list[Call]] = {}
         self._with_code: dict[str, list[str]] = {}
+        self._new_cache: dict[str, list[str]] = {}
         self._light_cache: dict[str, tuple[Dex, tuple[list, list, list]] | None] = {}
 
     def _failed(self, where: str, exc: Exception) -> None:
@@ -356,11 +357,14 @@ class DexCodeModel:
         return list(out)
 
     def instantiated(self, method: str) -> list[str]:
-        found = self._light(method)
-        if found is None:
-            return []
-        dex, (_invokes, news, _classes) = found
-        return self._types(dex, [t for _o, t in news], method)
+        cached = self._new_cache.get(method)
+        if cached is None:
+            found = self._light(method)
+            if found is None:
+                return []
+            dex, (_invokes, news, _classes) = found
+            cached = self._new_cache[method] = self._types(dex, [t for _o, t in news], method)
+        return list(cached)
 
     def strings(self, method: str) -> list[str]:
         """The method's ``const-string`` values in code order (no duplicates)."""
@@ -405,10 +409,13 @@ class DexCodeModel:
         out = []
         for t in indices:
             try:
-                out.append(descriptor_to_name(dex.type_name(t)))
+                name = dex.binary_name(t)
             except DexError as exc:
                 self._failed(f"{dex.name}: {method}", exc)
-        return _unique(out)
+                continue
+            if name not in out:
+                out.append(name)
+        return out
 
     def location(self, method: str) -> Location | None:
         cls, name, desc = split_key(method)

@@ -327,6 +327,13 @@ class Dex:
         cls, proto, name = self.method_id(midx)
         return self.type_name(cls), self.string(name), self.proto(proto)
 
+    def binary_name(self, tidx: int) -> str:
+        """The binary class name of a type index (``com.a.B$C``; arrays keep their descriptor)."""
+        name = self._binary_cache.get(tidx)
+        if name is None:
+            name = self._binary_cache[tidx] = descriptor_to_name(self.type_name(tidx))
+        return name
+
     def method_key(self, midx: int) -> str:
         """``binary.Class.name(params)ret`` of a method index (cached: call graphs ask often)."""
         key = self._key_cache.get(midx)
