@@ -388,3 +388,19 @@ def test_manifest_matches_androguard(apk):
     if a.get_attribute_value("application", "name"):
         assert f.application.name == a.get_attribute_value("application", "name") or \
             f.application.name.endswith(a.get_attribute_value("application", "name"))
+
+
+def test_invoke_custom_lambda_is_a_call_to_its_body():
+    """minSdk 26 without desugaring: a lambda is an invoke-custom call site whose arguments hold
+    the body's method handle; the code model reports it as a ``custom`` call."""
+    facts = collect_apk(conftest.test_app("apk_lambda"), knowledge())
+    app = "com.selfaudit.lambda.App"
+    calls = facts.code.calls(f"{app}.onCreate()V")
+    assert [(c.target, c.kind) for c in calls] == [
+        ("android.app.Application.onCreate()V", "super"),
+        (f"{app}.lambda$onCreate$0()V", "custom"),
+        ("java.lang.Thread.<init>(Ljava/lang/Runnable;)V", "direct"),
+        ("java.lang.Thread.start()V", "invoke"),
+    ]
+    imei = [r for r in facts.code_refs if r.api == "android.telephony.TelephonyManager.getImei"]
+    assert [(r.location.method, r.strings) for r in imei] == [("lambda$onCreate$0", ["phone"])]

@@ -350,7 +350,10 @@ class DexCodeModel:
         kinds = INVOKE_KINDS
         for off, op, midx in invokes:
             try:
-                out.append(Call(key(midx), off, kinds.get(op, "invoke")))
+                if op >= 0xFC:  # invoke-custom: the methods its call site hands over (lambda bodies)
+                    out.extend(Call(key(m), off, "custom") for m in dex.call_site_methods(midx))
+                else:
+                    out.append(Call(key(midx), off, kinds.get(op, "invoke")))
             except (DexError, IndexError, struct.error) as exc:
                 self._failed(f"{dex.name}: {method}", exc)
         self._calls[method] = out

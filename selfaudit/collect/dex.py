@@ -77,7 +77,7 @@ SIZES = tuple(_SIZES)
 INVOKE_KINDS = {
     0x6E: "invoke", 0x6F: "super", 0x70: "direct", 0x71: "static", 0x72: "interface",
     0x74: "invoke", 0x75: "super", 0x76: "direct", 0x77: "static", 0x78: "interface",
-    0xFA: "invoke", 0xFB: "invoke",
+    0xFA: "invoke", 0xFB: "invoke", 0xFC: "custom", 0xFD: "custom",
 }
 _IGET = range(0x52, 0x59)
 _IPUT = range(0x59, 0x60)
@@ -122,7 +122,8 @@ def mutf8(raw: bytes) -> str:
 class MethodCode:
     """What one method's bytecode does, decoded once (all offsets in bytes from the first insn).
 
-    ``invokes``: ``(offset, opcode, method_idx)``; ``strings``: ``(offset, string_idx)``;
+    ``invokes``: ``(offset, opcode, method_idx)`` (for ``invoke-custom``, 0xFC/0xFD, the index is a
+    call site: see :meth:`Dex.call_site_methods`); ``strings``: ``(offset, string_idx)``;
     ``field_reads`` / ``field_writes``: ``(offset, opcode, field_idx)``; ``new_instances``:
     ``(offset, type_idx)``; ``numbers``: numeric constants in code order (integers; float and
     double constants appear as their IEEE bit patterns, as the bytecode holds them);
@@ -196,26 +197,61 @@ class Dex:
         self._class_methods: dict[int, list[tuple[int, int, int]]] = {}
         self._method_code: dict[int, MethodCode] = {}
         self._calls_cache: dict[int, tuple[list, list, list]] = {}
+        self._call_site_cache: dict[int, list[int]] = {}
         self.code_start, self.code_end = self._code_section(map_off)
 
     # -- map list ----------------------------------------------------------------------------
 
     def _code_section(self, map_off: int) -> tuple[int, int]:
-        """The byte range holding the code_items (from the map list), or the whole file."""
+        """The byte range holding the code_items (from the map list), or the whole file.
+
+        Also records where the call sites and method handles are (DEX 038+, ``invoke-custom``).
+        """
         data = self.data
         n = len(data)
+        self._sections: dict[int, tuple[int, int]] = {}
         if map_off and map_off + 4 <= n:
             (count,) = _U32.unpack_from(data, map_off)
             if map_off + 4 + 12 * count <= n and count < 100:
-                items = sorted(
-                    (off, typ) for typ, _u, _size, off in struct.iter_unpack(
-                        "<HHLL", data[map_off + 4:map_off + 4 + 12 * count])
-                )
+                rows = list(struct.iter_unpack("<HHLL", data[map_off + 4:map_off + 4 + 12 * count]))
+                for typ, _u, size, off in rows:
+                    self._sections.setdefault(typ, (off, size))
+                items = sorted((off, typ) for typ, _u, _size, off in rows)
                 for i, (off, typ) in enumerate(items):
                     if typ == _TYPE_CODE_ITEM:
                         end = items[i + 1][0] if i + 1 < len(items) else n
                         return min(off, n), min(max(end, off), n)
         return 0, n
+
+    def call_site_methods(self, cs_idx: int) -> list[int]:
+        """Method indices an ``invoke-custom`` call site hands over, bootstrap excluded.
+
+        A call site is an encoded array: bootstrap method handle, name, type, then the bootstrap
+        arguments. For ``LambdaMetafactory`` one argument is the handle of the lambda's body, the
+        method that actually runs; every method-invoking handle among the arguments is returned.
+        """
+        hit = self._call_site_cache.get(cs_idx)
+        if hit is not None:
+            return hit
+        data = self.data
+        sites = self._sections.get(0x0007)
+        handles = self._sections.get(0x0008)
+        if sites is None or handles is None or not 0 <= cs_idx < sites[1]:
+            raise DexError(f"call site {cs_idx} is not in the file")
+        try:
+            (p,) = _U32.unpack_from(data, sites[0] + 4 * cs_idx)
+            count, p = _uleb(data, p)
+            found: list[int] = []
+            for i in range(min(count, 256)):
+                vtype, arg, value, p = _encoded_value(data, p)
+                if vtype == 0x16 and i > 0 and 0 <= value < handles[1]:
+                    kind, _u, member, _u2 = struct.unpack_from("<4H", data, handles[0] + 8 * value)
+                    if 4 <= kind <= 8:  # invoke-static/instance/constructor/direct/interface
+                        found.append(member)
+        except (IndexError, struct.error):
+            raise DexError(f"call site {cs_idx} runs past the end of the file") from None
+        self._call_site_cache[cs_idx] = found
+        return found
 
     # -- strings -----------------------------------------------------------------------------
 
@@ -676,6 +712,35 @@ def _skip_ulebs(data: bytes, p: int, count: int) -> int:
     return p
 
 
+def _encoded_value(data: bytes, p: int, depth: int = 0) -> tuple[int, int, int, int]:
+    """One encoded_value: (type, arg, value for index/number types or 0, next offset)."""
+    head = data[p]
+    p += 1
+    vtype, arg = head & 0x1F, head >> 5
+    if vtype == 0x1C:  # array
+        if depth > 8:
+            raise DexError("encoded arrays nested too deeply")
+        count, p = _uleb(data, p)
+        for _ in range(count):
+            p = _encoded_value(data, p, depth + 1)[3]
+        return vtype, arg, 0, p
+    if vtype == 0x1D:  # annotation
+        if depth > 8:
+            raise DexError("encoded annotations nested too deeply")
+        _type, p = _uleb(data, p)
+        count, p = _uleb(data, p)
+        for _ in range(count):
+            _name, p = _uleb(data, p)
+            p = _encoded_value(data, p, depth + 1)[3]
+        return vtype, arg, 0, p
+    if vtype in (0x1E, 0x1F):  # null, boolean
+        return vtype, arg, 0, p
+    size = arg + 1
+    if p + size > len(data):
+        raise IndexError
+    return vtype, arg, int.from_bytes(data[p:p + size], "little"), p + size
+
+
 def _uleb(data: bytes, p: int) -> tuple[int, int]:
     b = data[p]
     if b < 0x80:
@@ -877,6 +942,7 @@ def decode_insns(data: bytes, start: int, end: int) -> MethodCode:
                 mc.strings.append((pc - start, u32(data, pc + 2)[0]))
             elif k == 3:
                 mc.custom.append((pc - start, u16(data, pc + 2)[0]))
+                invokes.append((pc - start, op, u16(data, pc + 2)[0]))
             pc += steps[op]
     except (IndexError, struct.error):
         raise DexError(f"instructions at {start} run past the end of the file") from None
@@ -931,7 +997,7 @@ def decode_calls(data: bytes, start: int, end: int) -> tuple[list, list, list]:
                 news.append((pc - start, u16(data, pc + 2)[0]))
             elif op == 0x1C:
                 classes.append((pc - start, u16(data, pc + 2)[0]))
-            elif op < 0xFC:
+            else:  # invokes, invoke-custom (its index is a call site)
                 invokes.append((pc - start, op, u16(data, pc + 2)[0]))
             pc += steps[op]
         if pc > end:
