@@ -153,15 +153,15 @@ def main(argv: list[str] | None = None) -> int:
         shim_dir = tmp / "shim"
         shim_dir.mkdir()
         (shim_dir / "selfaudit_apk_shim.py").write_text(SHIM)
-    (tmp / "androguard.py").write_text(ANDROGUARD)
-    (tmp / "inventory.py").write_text(INVENTORY)
+    (tmp / "ag_baseline.py").write_text(ANDROGUARD)
+    (tmp / "inventory_only.py").write_text(INVENTORY)
 
     results: dict[str, dict] = {}
     for apk in apks:
         cmds = {
-            "androguard": [args.python, str(tmp / "androguard.py"), str(apk)],
+            "androguard": [args.python, str(tmp / "ag_baseline.py"), str(apk)],
             "scan": _scan_command(args.python, apk, tmp / "report.json", shim_dir),
-            "inventory": [args.python, str(tmp / "inventory.py"), str(apk)],
+            "inventory": [args.python, str(tmp / "inventory_only.py"), str(apk)],
         }
         times: dict[str, list[float]] = {m: [] for m in modes}
         rss: dict[str, list[int]] = {m: [] for m in modes}
