@@ -374,11 +374,13 @@ class Dex:
         """``binary.Class.name(params)ret`` of a method index (cached: call graphs ask often)."""
         key = self._key_cache.get(midx)
         if key is None:
-            tidx, pidx, nidx = self.method_id(midx)
-            cls = self._binary_cache.get(tidx)
-            if cls is None:
-                cls = self._binary_cache[tidx] = descriptor_to_name(self.type_name(tidx))
-            key = self._key_cache[midx] = f"{cls}.{self.string(nidx)}{self.proto(pidx)}"
+            if not 0 <= midx < self.n_methods:
+                raise DexError(f"method index {midx} out of range")
+            tidx, pidx, nidx = _METHOD_ID.unpack_from(self.data, self._methods_off + 8 * midx)
+            cls = self._binary_cache.get(tidx) or self.binary_name(tidx)
+            name = self._str_cache.get(nidx) or self.string(nidx)
+            proto = self._proto_cache.get(pidx) or self.proto(pidx)
+            key = self._key_cache[midx] = f"{cls}.{name}{proto}"
         return key
 
     def field_ref(self, fidx: int) -> tuple[str, str, str]:
