@@ -10,6 +10,7 @@ table are parsed directly, the DEX files are indexed and scanned for the knowled
 from __future__ import annotations
 
 import fnmatch
+import gc
 import re
 import struct
 from pathlib import Path
@@ -59,6 +60,13 @@ def collect_apk(path: str | Path, knowledge: Any = None) -> AppFacts:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except ZipError as exc:
         raise InputError(f"{path}: {exc}") from None
+    # Collection allocates a few hundred thousand small containers (tuples, lists, dicts of the
+    # DEX index) and frees none of them in cycles; the cyclic GC's repeated passes over that
+    # growing heap cost about a third of the collection time on a large app (measured on
+    # pypi_airtest-Yosemite: 0.45 s with, 0.30 s without). Reference counting still frees
+    # everything; the GC's previous state is restored on the way out.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         return _collect(zf, path, knowledge)
     except InputError:
@@ -72,6 +80,8 @@ def collect_apk(path: str | Path, knowledge: Any = None) -> AppFacts:
         raise InputError(f"{path}: malformed APK ({type(exc).__name__}: {exc})") from None
     finally:
         zf.close()
+        if gc_was_enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------
