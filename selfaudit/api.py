@@ -268,6 +268,20 @@ class Auditor:
                         break
 
     def run(self, target: str | Path, *, progress: Progress | None = None) -> Report:
+        """Audit ``target``. The cyclic garbage collector is paused meanwhile: an audit allocates
+        hundreds of thousands of small objects that live until it ends, and generational scans of
+        them cost a third of a large APK's run time (measured) while freeing nothing."""
+        import gc
+
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(target, progress=progress)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(self, target: str | Path, *, progress: Progress | None = None) -> Report:
         target = Path(target)
         say = progress or (lambda _stage: None)
         say("loading knowledge")

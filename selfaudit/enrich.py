@@ -104,6 +104,16 @@ def build_inventory(facts: AppFacts, inventory: Inventory, kb: KnowledgeBase) ->
         tp.evidence.append(
             Evidence(kind="sdk-class", detail=f"{prefix} ({count} classes)", third_party=sdk_id)
         )
+    has_class = getattr(facts.code, "has_class", None)
+    if has_class is not None:
+        for class_name, sdk in kb.sdk_class_signals():
+            if sdk.id in parties and class_name.rsplit(".", 1)[0] in parties[sdk.id].packages:
+                continue
+            if not attr.is_own(class_name) and has_class(class_name):
+                tp = party(sdk)
+                if class_name not in tp.packages:
+                    tp.packages.append(class_name)
+                tp.evidence.append(Evidence(kind="sdk-class", detail=f"class {class_name}", third_party=sdk.id))
     for comp in facts.components:
         if attr.is_own(comp.name):
             continue

@@ -206,3 +206,21 @@ def test_cache_round_trip(tmp_path, monkeypatch):
     second = load_builtin()
     assert second.sdks.keys() == first.sdks.keys()
     assert second.sdk_for_package("com.umeng.commonsdk.a")[1].id == "umeng-common"
+
+
+def test_sdk_signals_that_are_class_names_match_through_the_code_model():
+    from selfaudit.enrich import build_inventory
+    from selfaudit.model import AppFacts, Inventory
+
+    class Code:
+        def has_class(self, name):
+            return name == "com.facebook.FacebookSdk"
+
+    kb = _parse_builtin()
+    assert ("com.facebook.FacebookSdk", kb.sdks["facebook-core"]) in kb.sdk_class_signals()
+    facts = AppFacts(target="x", kind="apk", package="com.example", packages={"com.facebook": 1}, code=Code())
+    inv = build_inventory(facts, Inventory(), kb)
+    fb = next(tp for tp in inv.third_parties if tp.id == "facebook-core")
+    assert "com.facebook.FacebookSdk" in fb.packages
+    facts.code = None
+    assert not any(tp.id == "facebook-core" for tp in build_inventory(facts, Inventory(), kb).third_parties)

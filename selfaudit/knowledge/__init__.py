@@ -299,9 +299,12 @@ class KnowledgeBase:
         self._lib_globs: list[tuple[str, SDK]] = []
         self._gradle_exact: dict[str, SDK] = {}
         self._gradle_group: dict[str, SDK] = {}
+        self._class_signals: list[tuple[str, SDK]] = []
         for sdk in self.sdks.values():
             for p in sdk.packages:
                 self._pkg_trie.add(p, sdk)
+                if p.rsplit(".", 1)[-1][:1].isupper():
+                    self._class_signals.append((p, sdk))
             for c in sdk.components:
                 self._component_sdk[c] = sdk
             for m in sdk.meta_data:
@@ -327,6 +330,15 @@ class KnowledgeBase:
         """The SDK whose package prefix is the longest match for a class package (or class name)."""
         self._ensure_index()
         return self._pkg_trie.longest(package)
+
+    def sdk_class_signals(self) -> list[tuple[str, SDK]]:
+        """SDK "package" entries that are really class names (``com.facebook.FacebookSdk``).
+
+        A package-prefix lookup never sees them (class names are not packages), so the enricher
+        checks these few against the app's class list directly.
+        """
+        self._ensure_index()
+        return self._class_signals
 
     def sdk_for_component(self, class_name: str) -> SDK | None:
         self._ensure_index()
