@@ -26,7 +26,6 @@ __all__ = ["render_html", "report_view", "template_dirs"]
 
 TEMPLATE = "report.html.j2"
 ASSETS = ("report.css", "report.js")
-_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 LABELS = {
     "en": {
@@ -75,30 +74,15 @@ LABELS = {
 
 def template_dirs(config: Any) -> list[Path]:
     """Where ``report.html.j2`` is looked for, in order (a team's override directory first)."""
-    dirs: list[Path] = []
-    override = getattr(config, "templates", None)
-    if override:
-        dirs.append(Path(override))
-    from importlib import resources  # here, not at import: every CLI start registers this plugin
+    from selfaudit.templating import template_dirs as dirs
 
-    packaged = Path(str(resources.files("selfaudit"))) / "templates"
-    # The checkout's copy only stands in when the package has none (an editable install).
-    builtin = packaged if packaged.is_dir() else _CHECKOUT_TEMPLATES
-    if builtin.is_dir():
-        dirs.append(builtin)
-    return dirs
+    return dirs(getattr(config, "templates", None))
 
 
 def _environment(config: Any):
-    import jinja2
+    from selfaudit.templating import environment
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
-        autoescape=True,  # this environment renders HTML only, whatever the file extension
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(getattr(config, "templates", None))
 
 
 def _csp_hash(text: str) -> str:
