@@ -26,6 +26,14 @@ def _yes(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "?"}[value]
 
 
+def _indent(text: str, width: int, pad: str = "       ") -> str:
+    """Wrap ``text`` to ``width`` with every line indented under the finding's heading."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=max(40, width - 1), initial_indent=pad, subsequent_indent=pad,
+                                    break_long_words=True, break_on_hyphens=False)) or pad
+
+
 def render_terminal(report: Report, context: RenderContext) -> str:
     from rich import box
     from rich.console import Console
@@ -125,16 +133,15 @@ def render_terminal(report: Report, context: RenderContext) -> str:
     active = report.active_findings()
     counts = {s: sum(1 for f in active if f.severity == s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}" for s, n in reversed(list(counts.items())) if n) or "none"
-    t = Table(title=f"Findings ({len(active)}: {summary})", box=tbox, title_justify="left")
-    t.add_column("severity")
-    t.add_column("rule")
-    t.add_column("message", overflow="fold")
-    t.add_column("where", overflow="fold")
+    # Findings as a list, not a table: messages are long and wrap badly in narrow columns, and a
+    # CI log reads best as one heading line per finding with the message indented below it.
+    console.print(f"[bold]Findings ({len(active)}: {summary})[/]" if context.color else f"Findings ({len(active)}: {summary})")
     for f in active:
         style = _SEV_STYLE.get(f.severity, "") if context.color else ""
-        sev = f"[{style}]{f.severity.value}[/]" if style else f.severity.value
-        t.add_row(sev, f"{f.code} {escape(f.rule)}", escape(f.message), escape(f.location.display() if f.location else ""))
-    console.print(t)
+        sev = f"[{style}]{f.severity.value.upper():6}[/]" if style else f"{f.severity.value.upper():6}"
+        where = f" — {escape(f.location.display())}" if f.location and f.location.display() else ""
+        console.print(f"{sev} {f.code} {escape(f.rule)}{where}", overflow="fold")
+        console.print(escape(_indent(f.message, context.width)), overflow="fold")
     suppressed = [f for f in report.findings if f.suppression]
     listed = [f for f in suppressed if f.suppression.kind != "baseline"]
     if report.baseline is not None:
