@@ -105,6 +105,13 @@ GOOD_SDK = """
         (GOOD_SDK.replace('packages = ["com.acme.ads"]', 'packages = ["acme"]'), "package prefix 'acme'"),
         (GOOD_SDK + '    colour = "red"\n', "unknown field 'colour'"),
         (GOOD_SDK.replace('region = "global"', "region = 3"), "field 'region' must be a string"),
+        (GOOD_SDK + '    meta_data = ["acme.enabled"]\n    autoinit_off = ["acme.enabled"]\n',
+         "autoinit_off entry 'acme.enabled' must be 'meta-data-name=value'"),
+        (GOOD_SDK + '    meta_data = ["acme.enabled"]\n    autoinit_off = ["acme.enabled = false"]\n',
+         "must be 'meta-data-name=value'"),
+        (GOOD_SDK + '    autoinit_off = ["acme.enabled=false"]\n', "'acme.enabled' must also be listed in meta_data"),
+        (GOOD_SDK + '    autoinit_off = "acme.enabled=false"\n    meta_data = ["acme.enabled"]\n    low_signal = true\n',
+         "unknown field 'low_signal'"),
     ],
 )
 def test_malformed_sdk_is_rejected_naming_file_and_entry(tmp_path, kb, bad, message):
@@ -148,6 +155,73 @@ def test_malformed_api_entries(tmp_path):
         """, "b.toml")
     with pytest.raises(KnowledgeError, match="unknown tags"):
         add_contribution(base, path, "t")
+
+
+def test_low_signal_is_a_pi_type_and_api_flag_and_needs_pi_types_on_an_api(tmp_path):
+    base = _parse_builtin()
+    path = write(tmp_path, """
+        [[api]]
+        id = "acme.timer"
+        kind = "call"
+        class = "com.acme.Timer"
+        member = "tick"
+        pi_types = []
+        low_signal = true
+        source = "x"
+        """)
+    with pytest.raises(KnowledgeError, match="low_signal only means something on an entry with pi_types"):
+        add_contribution(base, path, "t")
+    path = write(tmp_path, """
+        [[pi_type]]
+        id = "acme.beacon"
+        name_zh = "信标"
+        name_en = "Beacon"
+        category = "device"
+        sensitive = false
+        low_signal = "yes"
+        source = "x"
+        """, "b.toml")
+    with pytest.raises(KnowledgeError, match="field 'low_signal' must be true or false"):
+        add_contribution(base, path, "t")
+
+
+def test_builtin_low_signal_flags(kb):
+    # What pre-consent-collection and frequent-collection skip by default: plumbing PI types, and
+    # the two PackageManager calls whose usual use reads only the app's own data.
+    assert set(kb.low_signal_pi_types()) == {"device.info", "network.state", "network.ip", "network.carrier",
+                                             "media.files", "device.sensors", "usage.crash_logs"}
+    assert set(kb.low_signal_apis()) == {"package-manager.get-packages-for-uid",
+                                         "package-manager.get-installer-package-name"}
+    for pid in kb.low_signal_pi_types():
+        assert "low_signal" in (kb.pi_types[pid].note or ""), f"{pid}: say why in the note"
+    for aid in kb.low_signal_apis():
+        api = kb.apis[aid]
+        assert api.pi_types == ("apps.installed",) and "low_signal" in (api.note or "")
+    # identifiers and the app list are never low-signal
+    assert not {"device.imei", "device.android_id", "apps.installed", "location.precise"} & set(kb.low_signal_pi_types())
+
+
+def test_builtin_auto_init_switches(kb):
+    switches = {s.id: dict(s.autoinit_switches()) for s in kb.sdks.values() if s.autoinit_off}
+    assert switches == {
+        "firebase-analytics": {"firebase_analytics_collection_enabled": "false",
+                               "firebase_analytics_collection_deactivated": "true"},
+        "firebase-crashlytics": {"firebase_crashlytics_collection_enabled": "false"},
+        "firebase-performance": {"firebase_performance_collection_enabled": "false",
+                                 "firebase_performance_collection_deactivated": "true"},
+        "firebase-cloud-messaging": {"firebase_messaging_auto_init_enabled": "false"},
+        "facebook-core": {"com.facebook.sdk.AutoInitEnabled": "false"},
+        "sentry": {"io.sentry.auto-init": "false"},
+    }
+    for sdk_id in switches:
+        sdk = kb.sdks[sdk_id]
+        assert sdk.autoinit_providers and any(s.startswith("https://") for s in sdk.source), sdk_id
+        for key in switches[sdk_id]:
+            assert kb.sdk_for_meta_data(key) is sdk or key in sdk.meta_data
+    sentry = kb.sdks["sentry"]
+    assert sentry.switched_off({"io.sentry.auto-init": "FALSE"}) == ["io.sentry.auto-init"]
+    assert sentry.switched_off({"io.sentry.auto-init": "${autoInit}"}) == []
+    assert sentry.switched_off({}) == []
 
 
 def test_duplicate_builtin_ids_are_rejected(tmp_path):

@@ -68,6 +68,7 @@ _API_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CLASS = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
 _PACKAGE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 _GRADLE = re.compile(r"^[\w.\-]+:([\w.\-]+|\*)$")
+_SWITCH = re.compile(r"^[A-Za-z_][\w.\-]*=[^\s=]+$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,6 +101,9 @@ class PIType(_Entry):
     group_zh: str = ""
     group_en: str = ""
     non_resettable: bool = False
+    #: Read by almost every app and library (device model, network state...) and not what
+    #: regulators count as collection before consent: consent and frequency rules skip it by default.
+    low_signal: bool = False
     description_en: str | None = None
     description_zh: str | None = None
 
@@ -143,6 +147,9 @@ class SensitiveAPI(_Entry):
     permissions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     android_note: str | None = None
+    #: Its PI mapping holds only for some arguments and the usual call reads the app's own data
+    #: (its own uid's packages, its own installer): consent and frequency rules skip it by default.
+    low_signal: bool = False
 
     @property
     def api(self) -> str:
@@ -175,6 +182,18 @@ class SDK(_Entry):
     init_safe: tuple[str, ...] = ()
     consent_apis: tuple[str, ...] = ()
     autoinit_providers: tuple[str, ...] = ()
+    #: Manifest ``<meta-data>`` switches that turn the SDK's automatic start-up collection off,
+    #: each ``"name=value"`` (``"firebase_analytics_collection_enabled=false"``).
+    autoinit_off: tuple[str, ...] = ()
+
+    def autoinit_switches(self) -> list[tuple[str, str]]:
+        """``autoinit_off`` as (meta-data name, value meaning "off") pairs."""
+        return [(k, v) for k, _, v in (s.partition("=") for s in self.autoinit_off)]
+
+    def switched_off(self, meta_data: Mapping[str, Any]) -> list[str]:
+        """The ``autoinit_off`` switches set in a ``<meta-data>`` mapping (values compared
+        case-insensitively, so ``"FALSE"`` counts; unresolved placeholders never do)."""
+        return [k for k, v in self.autoinit_switches() if str(meta_data.get(k, "")).strip().lower() == v.lower()]
 
 
 @dataclass(frozen=True)
@@ -368,6 +387,14 @@ class KnowledgeBase:
     def apis_by_tag(self, tag: str) -> list[SensitiveAPI]:
         return [a for a in self.apis.values() if tag in a.tags]
 
+    def low_signal_pi_types(self) -> tuple[str, ...]:
+        """PI types flagged ``low_signal`` (the default that consent and frequency rules skip)."""
+        return tuple(t.id for t in self.pi_types.values() if t.low_signal)
+
+    def low_signal_apis(self) -> tuple[str, ...]:
+        """API ids flagged ``low_signal`` (their usual call reads only the app's own data)."""
+        return tuple(a.id for a in self.apis.values() if a.low_signal)
+
     def app_category(self, key: str) -> AppCategory | None:
         """Find an app category by id, number or Chinese/English name."""
         if key in self.app_categories:
@@ -536,6 +563,8 @@ def _check_shape(kind: str, e: Any, where: str) -> None:
         unknown = set(e.tags) - KNOWN_TAGS
         if unknown:
             bad(f"unknown tags {sorted(unknown)} (documented tags: docs/knowledge-format.md)")
+        if e.low_signal and not e.pi_types:
+            bad("low_signal only means something on an entry with pi_types")
     if kind == "sdk":
         if e.category not in SDK_CATEGORIES:
             bad(f"category {e.category!r} is not one of the documented SDK categories")
@@ -549,6 +578,12 @@ def _check_shape(kind: str, e: Any, where: str) -> None:
         for g in e.gradle:
             if not _GRADLE.match(g):
                 bad(f"gradle coordinate {g!r} must be 'group:artifact' (or 'group:*')")
+        for sw in e.autoinit_off:
+            if not _SWITCH.match(sw):
+                bad(f"autoinit_off entry {sw!r} must be 'meta-data-name=value' (e.g. 'io.sentry.auto-init=false')")
+            if sw.partition("=")[0] not in e.meta_data:
+                bad(f"autoinit_off switch {sw.partition('=')[0]!r} must also be listed in meta_data "
+                    "(setting it identifies the SDK)")
     if kind == "app_category" and not 1 <= e.number <= 39:
         bad("number must be 1..39")
 
