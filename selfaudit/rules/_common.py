@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from selfaudit.enrich import SdkAttributor
@@ -39,10 +40,12 @@ __all__ = [
     "GATE_HINT_EN",
     "GATE_HINT_ZH",
     "pi_names",
-    "PLUMBING_PI",
+    "ignored_pi_types",
+    "ignored_apis",
     "path_owner",
     "imprecise",
     "call_location",
+    "declarations_file",
 ]
 
 GATE_HINT_EN = ("no consent gate is declared, so every start-up path counts: name the post-consent "
@@ -121,10 +124,19 @@ def code_refs(facts: AppFacts, ctx: Any, *, tags: Iterable[str] = (), pi: bool =
     return out
 
 
-#: PI types whose start-up read is ordinary plumbing rather than collection (device model, network
-#: state, storage paths...): consent and frequency rules skip them unless configured otherwise.
-PLUMBING_PI = ("device.info", "network.state", "network.ip", "network.carrier", "media.files",
-               "device.sensors", "usage.crash_logs")
+def ignored_pi_types(ctx: Any) -> set[str]:
+    """PI types a consent or frequency rule skips: its ``ignore_pi_types`` option, else the
+    knowledge base's ``low_signal`` PI types (device model, network state, storage paths...:
+    ordinary plumbing rather than collection)."""
+    opt = ctx.options().get("ignore_pi_types")
+    return set(opt) if opt is not None else set(ctx.knowledge.low_signal_pi_types())
+
+
+def ignored_apis(ctx: Any) -> set[str]:
+    """API ids a consent or frequency rule skips: its ``ignore_apis`` option, else the knowledge
+    base's ``low_signal`` APIs (calls that, made the usual way, read only the app's own data)."""
+    opt = ctx.options().get("ignore_apis")
+    return set(opt) if opt is not None else set(ctx.knowledge.low_signal_apis())
 
 
 def path_owner(facts: AppFacts, ctx: Any, path: Iterable[str]) -> SDK | None:
@@ -248,6 +260,20 @@ def call_location(facts: AppFacts, caller: str, call: Any = None) -> Location:
     if facts.kind == "source" and call is not None and getattr(call, "offset", None):
         loc.line = call.offset
     return loc
+
+
+def declarations_file(facts: AppFacts, declarations: Any) -> str:
+    """How findings name the declarations file: relative to the scanned tree in source mode (so
+    SARIF and the pre-commit output point at it), its file name otherwise."""
+    path = getattr(declarations, "path", None)
+    if path is None:
+        return "privacy.toml"
+    if facts.kind == "source" and facts.target:
+        try:
+            return Path(path).resolve().relative_to(Path(facts.target).resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return Path(path).name
 
 
 def location_or_manifest(loc: Location | None, component: str | None = None) -> Location:

@@ -13,12 +13,14 @@ from selfaudit.model import Confidence, Evidence, Location, Severity
 from selfaudit.reach import short
 from selfaudit.rules import provide, rule
 from selfaudit.rules._common import (
-    PLUMBING_PI,
     analysis,
     code_refs,
+    declarations_file,
     entry_text,
     evidence,
     group,
+    ignored_apis,
+    ignored_pi_types,
     path_owner,
     path_text,
     pi_names,
@@ -164,7 +166,7 @@ App 实际一致。
 )
 def declared_not_observed(facts, inventory, ctx):
     decl = ctx.declarations
-    file = str(decl.path.name) if decl.path else "privacy.toml"
+    file = declarations_file(facts, decl)
     for pi, d in sorted(decl.pi.items()):
         item = inventory.item(pi)
         if item is not None and item.sources:
@@ -412,11 +414,18 @@ Handler/View runnable that re-posts itself, a CountDownTimer; or location update
 with a small interval. MIIT's 164号 scenarios (1.2) name collection "at a fixed frequency beyond
 what the function needs" (every 30 s, every 2 s in its examples) as over-scope collection, and
 认定方法 四-4 counts frequency beyond need as a violation of the necessity principle.
+
+Timer reads of PI types and APIs the knowledge base flags `low_signal` (device model, network
+state...) are not reported; the options `ignore_pi_types` and `ignore_apis` replace those defaults,
+and `interval_ms` (default 30000) sets what counts as a short location-update interval.
 """,
     explanation_zh="""
 个人信息的读取位于系统重复执行的任务中：Timer 或固定频率线程池任务、不断重新投递自身的 Handler/View
 任务、CountDownTimer；或以很小的间隔请求位置更新。工信部164号文检测场景（1.2）将“超出业务需要的固定频率
 收集”（示例为每30秒、每2秒）列为超范围收集，认定方法 四-4 亦将超出需要的收集频率认定为违反必要原则。
+
+知识库标记为 `low_signal` 的个人信息类型和 API（设备型号、网络状态等）在定时任务中的读取不予报告；选项
+`ignore_pi_types`、`ignore_apis` 可替换该默认值，`interval_ms`（默认 30000）设定位置更新间隔多短算“短”。
 """,
     remediation_en="""
 Collect on demand when the feature needs the value, cache it, and stop the timer when the feature is
@@ -441,9 +450,10 @@ def frequent_collection(facts, inventory, ctx):
         if roots:
             sub = az.from_methods(cb for _c, _a, cb in roots)
             by_cb = {cb: (caller, api) for caller, api, cb in roots}
-            ignored = set(ctx.options().get("ignore_pi_types", PLUMBING_PI))
+            ignored = ignored_pi_types(ctx)
+            skip_apis = ignored_apis(ctx)
             infos = [i for i in code_refs(facts, ctx, pi=True)
-                     if not i.ref.container and i.ref.location.method != "<clinit>"
+                     if not i.ref.container and i.ref.location.method != "<clinit>" and i.api.id not in skip_apis
                      and any(p not in ignored for p in i.api.pi_types)]
             hits = []
             for info in infos:

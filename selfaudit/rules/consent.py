@@ -15,13 +15,14 @@ from selfaudit.rules import provide, rule
 from selfaudit.rules._common import (
     GATE_HINT_EN,
     GATE_HINT_ZH,
-    PLUMBING_PI,
     attributor,
     call_location,
     code_refs,
     entry_text,
     evidence,
     gate_declared,
+    ignored_apis,
+    ignored_pi_types,
     imprecise,
     lower,
     path_owner,
@@ -31,10 +32,6 @@ from selfaudit.rules._common import (
     stable,
     where,
 )
-
-#: API ids that the knowledge base maps to PI but that, called by an app on itself, read nothing
-#: about the user (its own uid's packages, its own installer).
-SELF_ONLY_APIS = ("package-manager.get-packages-for-uid", "package-manager.get-installer-package-name")
 
 _GATE_HOWTO_EN = """
 Declare the gate in privacy.toml so the analysis knows which code runs only after consent:
@@ -75,7 +72,10 @@ liable.
 
 The finding shows the shortest path from the entry point to the read. Threads, handlers, executors,
 timers and lambdas are followed; UI click listeners are not, because the consent dialog's own
-"agree" button is one of them.
+"agree" button is one of them. PI types and APIs the knowledge base flags `low_signal` (device
+model, network state, IP, carrier, storage paths, sensors, crash logs; getPackagesForUid and
+getInstallerPackageName, which usually read the app's own data) are not reported; the rule options
+`ignore_pi_types` and `ignore_apis` replace those defaults.
 """ + _GATE_HOWTO_EN,
     explanation_zh="""
 系统自行调用的入口（Application 启动、ContentProvider、启动页 Activity、系统广播接收器、可被其他应用
@@ -83,7 +83,9 @@ timers and lambdas are followed; UI click listeners are not, because the consent
 这是工信部专项整治中最常被通报的问题（违规收集个人信息），嵌入的 SDK 的收集行为同样由 App 负责。
 
 发现中给出从入口到读取点的最短调用路径。线程、Handler、线程池、定时器与 lambda 均会跟踪；界面点击
-监听器不跟踪，因为隐私弹窗的“同意”按钮本身就是其中之一。
+监听器不跟踪，因为隐私弹窗的“同意”按钮本身就是其中之一。知识库标记为 `low_signal` 的个人信息类型和 API
+（设备型号、网络状态、IP、运营商、存储路径、传感器、崩溃日志；通常只读取本应用自身信息的
+getPackagesForUid、getInstallerPackageName）不予报告；规则选项 `ignore_pi_types`、`ignore_apis` 可替换该默认值。
 """ + _GATE_HOWTO_ZH,
     remediation_en="""
 Move the call (or the SDK initialisation that leads to it) behind the consent: call it from the
@@ -105,9 +107,8 @@ def pre_consent_collection(facts, inventory, ctx):
     if g is None:
         return
     kb = ctx.knowledge
-    opts = ctx.options()
-    ignored = set(opts.get("ignore_pi_types", PLUMBING_PI))
-    skip_apis = set(opts.get("ignore_apis", SELF_ONLY_APIS))
+    ignored = ignored_pi_types(ctx)
+    skip_apis = ignored_apis(ctx)
     declared = gate_declared(ctx)
     hits: dict[tuple, list] = {}
     for info in code_refs(facts, ctx, pi=True):
@@ -246,29 +247,26 @@ def sdk_init_before_consent(facts, inventory, ctx):
     yield from _autoinit_providers(facts, ctx, detected)
 
 
-#: Manifest meta-data that switches an SDK's automatic start-up collection off (value meaning "off").
-AUTOINIT_OFF = {
-    "firebase_analytics_collection_enabled": "false",
-    "firebase_analytics_collection_deactivated": "true",
-    "firebase_crashlytics_collection_enabled": "false",
-    "firebase_messaging_auto_init_enabled": "false",
-    "firebase_performance_collection_enabled": "false",
-    "firebase_performance_collection_deactivated": "true",
-    "google_analytics_adid_collection_enabled": "false",
-    "com.facebook.sdk.AutoInitEnabled": "false",
-    "com.facebook.sdk.AutoLogAppEventsEnabled": "false",
-    "io.sentry.auto-init": "false",
-}
+def _switches(sdks, meta):
+    """The autoinit_off switches (SDK catalog) set in the manifest for these SDKs, and the SDKs
+    that have switches none of which is set."""
+    off = {s.id: s.switched_off(meta) for s in sdks}
+    still_on = [s for s in sdks if s.autoinit_off and not off[s.id]]
+    return [k for s in sdks for k in off[s.id]], still_on
 
 
 def _autoinit_providers(facts, ctx, detected):
+    """Providers and androidx.startup initializers that start a collecting SDK at process start.
+
+    Confidence drops to low when the manifest sets the catalog's ``autoinit_off`` switch of every
+    SDK behind the provider that has one (FirebaseInitProvider starts several Firebase products:
+    switching Analytics off leaves Crashlytics on)."""
     kb = ctx.knowledge
     by_provider: dict[str, list] = {}
     for sdk in kb.sdks.values():
         for p in sdk.autoinit_providers:
             by_provider.setdefault(p, []).append(sdk)
     meta = dict(facts.application.meta_data)
-    switched_off = [k for k, v in AUTOINIT_OFF.items() if str(meta.get(k, "")).lower() == v]
     for comp in facts.components:
         if comp.kind != "provider" or not comp.enabled or comp.name not in by_provider:
             continue
@@ -276,11 +274,19 @@ def _autoinit_providers(facts, ctx, detected):
         collecting = [s for s in sdks if s.pi_types]
         if not collecting:
             continue
+        behind = [s for s in collecting if s.id in detected] or collecting
         names = ", ".join(s.name_en for s in collecting if s.id in detected) or collecting[0].name_en
         names_zh = "、".join(s.name_zh for s in collecting if s.id in detected) or collecting[0].name_zh
-        conf = Confidence.LOW if switched_off else Confidence.HIGH
-        off = f"; collection switched off by meta-data {', '.join(switched_off)}" if switched_off else ""
-        off_zh = f"；已通过 meta-data 关闭：{', '.join(switched_off)}" if switched_off else ""
+        switched_off, still_on = _switches(behind, meta)
+        conf = Confidence.LOW if switched_off and not still_on else Confidence.HIGH
+        off = off_zh = ""
+        if switched_off:
+            keys = ", ".join(switched_off)
+            off = f"; collection switched off by meta-data {keys}"
+            off_zh = f"；已通过 meta-data 关闭：{keys}"
+            if still_on:
+                off += f", but not for {', '.join(s.name_en for s in still_on)}"
+                off_zh += f"，但 {'、'.join(s.name_zh for s in still_on)} 未关闭"
         loc = comp.location or Location(file="AndroidManifest.xml", component=comp.name)
         f = sdk_init_before_consent.finding(
             f"{names} starts automatically through the ContentProvider {comp.name}, before "
@@ -303,14 +309,18 @@ def _autoinit_providers(facts, ctx, detected):
         sdk = attr.for_class(key)
         if sdk is None or not sdk.pi_types:
             continue
+        switched_off = sdk.switched_off(meta)
+        off = f"; collection switched off by meta-data {', '.join(switched_off)}" if switched_off else ""
+        off_zh = f"；已通过 meta-data 关闭：{', '.join(switched_off)}" if switched_off else ""
         loc = startup.location or Location(file="AndroidManifest.xml", component=startup.name)
         f = sdk_init_before_consent.finding(
             f"{sdk.name_en} starts automatically at process start through the androidx.startup "
-            f"initializer {key}, before any consent",
-            message_zh=f"{sdk.name_zh} 通过 androidx.startup 初始化器 {key} 在进程启动时自动初始化，早于用户同意",
+            f"initializer {key}, before any consent{off}",
+            message_zh=f"{sdk.name_zh} 通过 androidx.startup 初始化器 {key} 在进程启动时自动初始化，早于用户同意{off_zh}",
             location=loc,
             evidence=[Evidence(kind="manifest", detail=f"androidx.startup initializer {key}", location=loc,
                                third_party=sdk.id)],
+            confidence=Confidence.LOW if switched_off else None,
         )
         yield stable(f, sdk_init_before_consent, f"initializer|{key}")
 

@@ -221,7 +221,11 @@ def permission_at_startup(facts, inventory, ctx):
     for info in code_refs(facts, ctx, tags=("permission-request",)):
         ref_strings.setdefault(info.method or "", []).extend(info.ref.strings)
     best: dict[tuple[str, str], object] = {}
+    requesters: dict[str, list[str]] = {}  # class → the path to its start-up request
     for site in g.call_sites(lambda api: api in apis):
+        cls = split_key(site.caller)[0]
+        if cls not in requesters or len(site.path) < len(requesters[cls]):
+            requesters[cls] = list(site.path)
         if split_key(site.caller)[1] == "requestPermissions":
             continue  # a compat wrapper: its caller is reported
         owner = attr.for_class(split_key(site.caller)[0])
@@ -251,37 +255,48 @@ def permission_at_startup(facts, inventory, ctx):
             path=site.path,
         )
         yield stable(f, permission_at_startup, "|".join(key))
-    yield from _exit_on_denial(facts, ctx, g)
+    yield from _exit_on_denial(facts, ctx, g, requesters)
 
 
-def _exit_on_denial(facts, ctx, g):
+def _exit_on_denial(facts, ctx, g, requesters=None):
+    """``onRequestPermissionsResult`` handlers that quit: those the graph reaches, and those of
+    the classes that request a permission at start-up (a static helper such as
+    ActivityCompat.requestPermissions(activity, ...) calls back the activity it is given)."""
     az = analysis(facts)
     seen = set()
-    for m in list(g.methods()):
+    candidates = [(m, None) for m in g.methods()]
+    for rcls, path in sorted((requesters or {}).items()):
+        for m in az.lookup_names(rcls, ("onRequestPermissionsResult",)):
+            candidates.append((m, path + [m]))
+    for m, via in candidates:
         cls, name, _desc = split_key(m)
         if name != "onRequestPermissionsResult" or m in seen:
             continue
         seen.add(m)
+        path = g.path(m) if via is None else via
         exits = []
-        for _call, tcls, tname, _d in az.parsed(m):
+        first = None  # the handler's first call that quits (its line is the finding's, in source)
+        for call, tcls, tname, _d in az.parsed(m):
             if tname in _EXIT_CALLS:
                 exits.append(f"{tcls.rsplit('.', 1)[-1]}.{tname}")
+                first = first or call
             elif tcls == cls and tname not in ("<init>",):
                 for _call2, t2cls, t2name, _d2 in az.parsed(az.lookup(tcls, tname, _d) or ""):
                     if t2name in _EXIT_CALLS:
                         exits.append(f"{tname} → {t2cls.rsplit('.', 1)[-1]}.{t2name}")
+                        first = first or call
         if not exits:
             continue
-        loc = call_location(facts, m)
+        loc = call_location(facts, m, first)
         f = permission_at_startup.finding(
             f"{cls}.onRequestPermissionsResult quits or closes the screen ({', '.join(sorted(set(exits)))}): "
             f"refusing a permission must not stop the app",
             message_zh=f"{cls}.onRequestPermissionsResult 中调用了 {', '.join(sorted(set(exits)))}：拒绝权限后不得退出应用"
                        f"（不给权限不让用）",
             location=loc,
-            evidence=[Evidence(kind="api", api=e, location=loc, reachable=True, path=g.path(m))
+            evidence=[Evidence(kind="api", api=e, location=loc, reachable=True, path=path)
                       for e in sorted(set(exits))],
-            path=g.path(m),
+            path=path,
             severity=Severity.HIGH,
             confidence=Confidence.MEDIUM,
         )
