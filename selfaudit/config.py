@@ -171,7 +171,14 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     if path is None and start is not None:
         path = find_config(start)
     if path is None:
-        return Config(root=(start.resolve() if start and start.is_dir() else (start.resolve().parent if start else Path.cwd())))
+        cfg = Config(root=(start.resolve() if start and start.is_dir() else (start.resolve().parent if start else Path.cwd())))
+        # No config file: the declarations are still found the way a config file is, walking up
+        # from the target (``selfaudit init`` then ``selfaudit scan .`` must see privacy.toml).
+        for d in (cfg.root, *cfg.root.parents):
+            if (d / "privacy.toml").is_file():
+                cfg.declarations = d / "privacy.toml"
+                break
+        return cfg
     path = Path(path)
     data, text, base = _read(path)
     cfg = Config(path=path, root=path.resolve().parent)

@@ -135,3 +135,10 @@ def test_declarations_default_next_to_config(tmp_path):
     write(tmp_path / "privacy.toml", '[permission."android.permission.CAMERA"]\npurpose = "scan codes"\n')
     cfg = load_config(start=tmp_path)
     assert cfg.declarations == tmp_path / "privacy.toml"
+
+
+def test_declarations_found_without_a_config_file(tmp_path):
+    write(tmp_path / "privacy.toml", "[app]\nname = 'x'\n")
+    (tmp_path / "app" / "src").mkdir(parents=True)
+    assert load_config(start=tmp_path).declarations == tmp_path / "privacy.toml"
+    assert load_config(start=tmp_path / "app" / "src").declarations == tmp_path / "privacy.toml"
