@@ -92,6 +92,7 @@ __all__ = [
 
 
 _SPLIT: dict[str, tuple[str, str, str]] = {}
+_MISSING: Any = object()
 
 
 def split_key(key: str) -> tuple[str, str, str]:
@@ -159,8 +160,7 @@ def _compatible(a: str, b: str) -> bool:
     """Descriptors match exactly when both are JVM descriptors; otherwise by arity if known."""
     if not a or not b or a == b:
         return True
-    ma, mb = _JVM_DESC.match(a), _JVM_DESC.match(b)
-    if ma and mb:
+    if _is_jvm(a) and _is_jvm(b):
         return False
     return _arity(a) is None or _arity(b) is None or _arity(a) == _arity(b)
 
@@ -596,9 +596,16 @@ class CallSite:
     entry: Entry | None
 
 
-@dataclass
+@dataclass(slots=True)
 class CallPlan:
-    """The graph-independent meaning of one call target (see :meth:`Reachability.plan`)."""
+    """The graph-independent meaning of one call target (see :meth:`Reachability.plan`).
+
+    Besides what the call does (``resolved`` ... ``starts``), a plan carries the call target split
+    once (``target``, ``kind``, ``cls``, ``name``, ``desc``) and what the graphs' inner loop tests
+    on every call site, precomputed: the RTA site key ``vkey`` (``(name, desc)``), whether the
+    descriptor is a JVM one (``exact``), the cost of a dispatched edge (``vcost``), whether any
+    hand-off or component start applies (``extra``), and whether it is a reflection call.
+    """
 
     api: str
     resolved: str | None = None
@@ -610,6 +617,17 @@ class CallPlan:
     receiver_app: bool = False
     params: tuple[tuple[str, tuple[str, ...] | None, tuple[str, ...] | None], ...] = ()
     starts: tuple[str, ...] = ()
+    target: str = ""
+    kind: str = "invoke"
+    cls: str = ""
+    name: str = ""
+    desc: str = ""
+    vkey: tuple[str, str] = ("", "")
+    exact: bool = True
+    vcost: int = 1
+    extra: bool = False
+    reflect: bool = False
+    names: tuple[str, ...] | None = None  # api_names, filled on first use
 
 
 class Graph:
@@ -646,9 +664,10 @@ class Graph:
         # by name alone when the descriptor is not a JVM one; instantiated classes' methods alike.
         self._virtual: dict[tuple[str, str], dict[str, str]] = {}
         self._virtual_loose: dict[str, dict[tuple[str, str], str]] = {}
-        self._inst_methods: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (name, desc) → (cls, key)
-        self._inst_by_name: dict[str, list[tuple[str, str, str]]] = {}  # name → (cls, desc, key)
-        self._inst_loose: dict[str, list[tuple[str, str, str]]] = {}  # the same, non-JVM descriptors only
+        # (name, desc) → (cls, key, cls's supertypes); name → (cls, desc, key, supertypes)
+        self._inst_methods: dict[tuple[str, str], list[tuple[str, str, frozenset[str]]]] = {}
+        self._inst_by_name: dict[str, list[tuple[str, str, str, frozenset[str]]]] = {}
+        self._inst_loose: dict[str, list[tuple[str, str, str, frozenset[str]]]] = {}  # non-JVM descriptors only
         # By-name indexes are only needed where descriptors are not JVM ones (source code models).
         self._loose = az.facts.kind != "apk"
         self._pending_types: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -673,67 +692,104 @@ class Graph:
         cls, name, _ = split_key(key)
         return key in self._gate_methods or f"{cls}.{name}" in self._gate_methods or f"{cls}.*" in self._gate_methods
 
-    def _is_gate_check(self, call: Call, cls: str, name: str, desc: str) -> bool:
-        if not self._gate_checks:
+    def _is_gate_check(self, plan: CallPlan) -> bool:
+        gc = self._gate_checks
+        if not gc:
             return False
-        if f"{cls}.{name}" in self._gate_checks or call.target in self._gate_checks:
+        cls, name = plan.cls, plan.name
+        if plan.api in gc or plan.target in gc:
             return True
-        resolved = self.az.lookup(cls, name, desc)
-        return bool(resolved) and f"{split_key(resolved)[0]}.{name}" in self._gate_checks
+        resolved = self.az.lookup(cls, name, plan.desc)
+        return bool(resolved) and f"{split_key(resolved)[0]}.{name}" in gc
 
     # -- exploration ---------------------------------------------------------------------------
+    #
+    # The graph-independent work (decoding a method, splitting its call targets, resolving them,
+    # what it instantiates) is done once per method by :meth:`Reachability.info` and shared by
+    # every graph; what is left here is the graph's own bookkeeping, in the hottest loops of an
+    # audit. ``_reach`` calls are made in a fixed order (ties between equal-cost paths go to the
+    # first), so the inner loop only skips calls that provably change nothing.
 
     def _reach(self, key: str | None, pred: str | None, cost: int = 1) -> None:
         if key is None:
             return
-        d = (self.dist[pred] if pred is not None else 0) + cost
-        old = self.dist.get(key)
+        dist = self.dist
+        d = (dist[pred] if pred is not None else 0) + cost
+        old = dist.get(key)
         if old is not None and old <= d:
             return
-        if old is None and self._is_gate_method(key):
+        if old is None and self._gate_methods and self._is_gate_method(key):
             self.gated.setdefault(key, pred or key)
             return
-        self.dist[key] = d
+        dist[key] = d
         self.parent[key] = pred
         if key not in self._expanded:
             self._seq += 1
             heapq.heappush(self._heap, (d, self._seq, key))
 
     def _run(self) -> None:
-        while self._heap:
-            _d, _s, key = heapq.heappop(self._heap)
-            if key in self._expanded:
+        heap = self._heap
+        pop = heapq.heappop
+        expanded = self._expanded
+        expand = self._expand
+        while heap:
+            _d, _s, key = pop(heap)
+            if key in expanded:
                 continue
-            self._expanded.add(key)
-            self._expand(key)
+            expanded.add(key)
+            expand(key)
 
     def _expand(self, m: str) -> None:
-        calls = self.az.parsed(m)
-        stop = len(calls)
+        az = self.az
+        plans, made = az.info(m)
         if self._gate_checks:
-            for i, (c, tcls, tname, tdesc) in enumerate(calls):
-                if self._is_gate_check(c, tcls, tname, tdesc):
+            for i, plan in enumerate(plans):
+                if self._is_gate_check(plan):
+                    # Constructor calls before the gate only, no new-instance or class constants.
                     self.guard[m] = i
-                    stop = i + 1
+                    plans = plans[:i + 1]
+                    made = az.made(m, plans, guarded=True)
                     break
-        live = calls[:stop]
-        cls, mname, _ = split_key(m)
-        # Instantiations: constructor calls before the gate (plus new-instance when ungated).
-        made: list[str] = []
-        for _c, tcls, tname, _d in live:
-            if tname == "<init>" and not (mname == "<init>" and tcls in (cls, self.code.superclass(cls))):
-                made.append(tcls)
-        if m not in self.guard:
-            made.extend(self.code.instantiated(m))
-        made.extend(self.az.reflective_classes(m, live))
-        if m not in self.guard:
-            made.extend(self.az.class_constants(m))
-        made = [c for c in dict.fromkeys(made) if self.code.has_class(c)]
         self._inst_here[m] = made
+        instantiated = self.instantiated
         for c in made:
-            self._instantiate(c, m)
-        for c, tcls, tname, tdesc in live:
-            self._follow(m, c, tcls, tname, tdesc)
+            if c not in instantiated:
+                self._instantiate(c, m)
+        dist = self.dist
+        dist_get = dist.get
+        reach = self._reach
+        callers_of = self._callers
+        forwarders = self._forwarders
+        d1 = dist[m] + 1
+        for plan in plans:
+            r = plan.resolved
+            if r is not None:
+                old = dist_get(r)
+                if old is None or old > d1:
+                    reach(r, m)
+                callers = callers_of.get(r)
+                if callers is None:
+                    callers_of[r] = {m: None}
+                    fws = forwarders.get(r)
+                elif m not in callers:
+                    callers[m] = None
+                    fws = forwarders.get(r)
+                else:
+                    fws = None
+                if fws:
+                    for types, names, api, periodic in fws:
+                        self._from_caller(m, types, names, api, periodic, 0)
+                    d1 = dist[m] + 1
+                c = plan.clinit
+                if c is not None:
+                    old = dist_get(c)
+                    if old is None or old > d1:
+                        reach(c, m)
+            if plan.dispatch:
+                self._dispatch(plan.cls, plan.name, plan.desc, m, plan)
+            if plan.extra:
+                self._follow_extra(m, plan)
+                d1 = dist[m] + 1  # an instantiation on the way may have shortened m's own path
 
     def _instantiate(self, cls: str, via: str) -> None:
         if cls in self.instantiated or not self.code.has_class(cls):
@@ -741,42 +797,52 @@ class Graph:
         self.instantiated.add(cls)
         self._by_outer.setdefault(_outer(cls), []).append(cls)
         az = self.az
-        for c in az.chain(cls):
-            self._reach(az.clinit(c), via)
+        reach = self._reach
+        for k in az.clinits(cls):
+            reach(k, via)
         supers = az.supertypes(cls)
         # RTA: pending virtual calls this class overrides.
-        for name, desc, key in az.dispatch_table(cls):
-            self._inst_methods.setdefault((name, desc), []).append((cls, key))
-            if self._loose:
-                self._inst_by_name.setdefault(name, []).append((cls, desc, key))
+        inst_methods = self._inst_methods
+        virtual_get = self._virtual.get
+        vloose = self._virtual_loose
+        loose = self._loose
+        has_class = self.code.has_class
+        for name, desc, key, vkey in az.dispatch_entries(cls):
+            row = inst_methods.get(vkey)
+            if row is None:
+                inst_methods[vkey] = [(cls, key, supers)]
+            else:
+                row.append((cls, key, supers))
+            if loose:
+                self._inst_by_name.setdefault(name, []).append((cls, desc, key, supers))
                 if not _is_jvm(desc):
-                    self._inst_loose.setdefault(name, []).append((cls, desc, key))
-            sites = self._virtual.get((name, desc))
+                    self._inst_loose.setdefault(name, []).append((cls, desc, key, supers))
+            sites = virtual_get(vkey)
             if sites:
                 for t, caller in sites.items():
                     if t in supers:
-                        self._reach(key, caller, 1 if self.code.has_class(t) else 20)
-            loose = self._virtual_loose.get(name)
-            if loose:
-                for (t, tdesc), caller in loose.items():
-                    if t in supers and _compatible(desc, tdesc):
-                        self._reach(key, caller, 1 if self.code.has_class(t) else 20)
+                        reach(key, caller, 1 if has_class(t) else 20)
+            if vloose:
+                lsites = vloose.get(name)
+                if lsites:
+                    for (t, tdesc), caller in lsites.items():
+                        if t in supers and _compatible(desc, tdesc):
+                            reach(key, caller, 1 if has_class(t) else 20)
         # Hand-offs waiting for any instance of a type (the RTA fallback).
-        for t, (names, caller) in list(self._pending_types.items()):
-            if t in supers:
-                for k in az.lookup_names(cls, names):
-                    self._reach(k, caller, 4)
-        for t, names in INSTANCE_CALLBACKS.items():
-            if t in supers:
-                for k in az.lookup_names(cls, names):
-                    self._reach(k, via)
-        if self.follow_user and any(not self.code.has_class(s) and s != "java.lang.Object" for s in supers):
+        if self._pending_types:
+            for t, (names, caller) in list(self._pending_types.items()):
+                if t in supers:
+                    for k in az.lookup_names(cls, names):
+                        reach(k, caller, 4)
+        for k in az.instance_callbacks(cls):
+            reach(k, via)
+        if self.follow_user:
             # A class with a framework supertype may be called back on any on* method.
-            for name, _desc, key in az.dispatch_table(cls):
-                if _ON_METHOD.match(name):
-                    self._reach(key, via, 2)
+            for key in az.on_callbacks(cls):
+                reach(key, via, 2)
 
     def _follow(self, m: str, call: Call, cls: str, name: str, desc: str) -> None:
+        """Follow one call of ``m`` (what :meth:`_expand` does for each call, kept for plugins)."""
         plan = self.az.plan(call.target, call.kind)
         if plan.resolved:
             self._reach(plan.resolved, m)
@@ -788,14 +854,19 @@ class Graph:
             if plan.clinit:
                 self._reach(plan.clinit, m)
         if plan.dispatch:
-            self._dispatch(cls, name, desc, m)
+            self._dispatch(cls, name, desc, m, plan)
+        if plan.extra:
+            self._follow_extra(m, plan)
+
+    def _follow_extra(self, m: str, plan: CallPlan) -> None:
+        """The hand-offs and component starts of one call (rare: most calls have none)."""
         if plan.receiver is not None:
             names = plan.receiver
             if plan.receiver_app:
-                for k in self.az.lookup_names(cls, names):
+                for k in self.az.lookup_names(plan.cls, names):
                     self._note(m, plan.api, k, plan.periodic, 1)
                 # ...or an instantiated subclass of the receiver's type.
-                self._candidates(m, plan.api, (cls,), names, plan.periodic)
+                self._candidates(m, plan.api, (plan.cls,), names, plan.periodic)
             else:
                 self._candidates(m, plan.api, (plan.receiver_type,), names, plan.periodic)
         for p, system, on_demand in plan.params:
@@ -819,11 +890,14 @@ class Graph:
             for k in az.lookup_names(cls, names):
                 self._note(m, f"start {kind}", k, False, 1)
 
-    def _dispatch(self, t: str, name: str, desc: str, caller: str) -> None:
-        exact = _is_jvm(desc)
+    def _dispatch(self, t: str, name: str, desc: str, caller: str, plan: CallPlan | None = None) -> None:
+        exact = plan.exact if plan is not None else _is_jvm(desc)
         if exact:
-            sites = self._virtual.setdefault((name, desc), {})
-            if t in sites:
+            vkey = plan.vkey if plan is not None else (name, desc)
+            sites = self._virtual.get(vkey)
+            if sites is None:
+                sites = self._virtual[vkey] = {}
+            elif t in sites:
                 return
             sites[t] = caller
         else:
@@ -831,19 +905,20 @@ class Graph:
             if (t, desc) in loose:
                 return
             loose[(t, desc)] = caller
-        cost = 1 if self.code.has_class(t) else 20
-        supertypes = self.az.supertypes
+        cost = plan.vcost if plan is not None else (1 if self.code.has_class(t) else 20)
+        reach = self._reach
         if exact:
-            for cls, key in self._inst_methods.get((name, desc), ()):
-                if t in supertypes(cls):
-                    self._reach(key, caller, cost)
-            for cls, _cdesc, key in self._inst_loose.get(name, ()):
-                if t in supertypes(cls):
-                    self._reach(key, caller, cost)
+            for _cls, key, supers in self._inst_methods.get(vkey, ()):
+                if t in supers:
+                    reach(key, caller, cost)
+            if self._inst_loose:
+                for _cls, _cdesc, key, supers in self._inst_loose.get(name, ()):
+                    if t in supers:
+                        reach(key, caller, cost)
         else:
-            for cls, cdesc, key in self._inst_by_name.get(name, ()):
-                if t in supertypes(cls) and _compatible(cdesc, desc):
-                    self._reach(key, caller, cost)
+            for _cls, cdesc, key, supers in self._inst_by_name.get(name, ()):
+                if t in supers and _compatible(cdesc, desc):
+                    reach(key, caller, cost)
 
     def _candidates(self, m: str, api: str, types: tuple[str, ...], names: tuple[str, ...],
                     periodic: bool) -> None:
@@ -998,10 +1073,18 @@ class Graph:
         """Every call in reached code under each ``Class.member`` it can be named by (built once)."""
         if self._sites is None:
             index: dict[str, list[tuple[str, int]]] = {}
+            az = self.az
             for m in self.parent:
-                for i, (_c, cls, name, desc) in enumerate(self.az.parsed(m)):
-                    for api in self.az.api_names(cls, name, desc):
-                        index.setdefault(api, []).append((m, i))
+                for i, plan in enumerate(az.info(m)[0]):
+                    names = plan.names
+                    if names is None:
+                        names = plan.names = az.api_names(plan.cls, plan.name, plan.desc)
+                    for api in names:
+                        row = index.get(api)
+                        if row is None:
+                            index[api] = [(m, i)]
+                        else:
+                            row.append((m, i))
             self._sites = index
         return self._sites
 
@@ -1020,6 +1103,11 @@ def _periodic(fw_types: Iterable[str], name: str, desc: str) -> bool:
             arity = PERIODIC_HANDOFFS[(t, name)]
             return arity is None or (_arity(desc) or 0) >= arity
     return False
+
+
+def _defines(obj: Any, attr: str) -> bool:
+    """True when ``obj``'s class itself provides ``attr`` (not an instance ``__getattr__``)."""
+    return callable(getattr(type(obj), attr, None))
 
 
 def _outer(cls: str) -> str:
@@ -1046,13 +1134,25 @@ class Reachability:
         self._lambdas: dict[str, list[str]] = {}
         self._fw_types: dict[str, list[str]] = {}
         self._api_names: dict[tuple[str, str, str], tuple[str, ...]] = {}
-        self._plans: dict[tuple[str, str], CallPlan] = {}
+        self._plans: dict[str, dict[str, CallPlan]] = {}  # kind → target → plan
+        self._info: dict[str, tuple[list[CallPlan], list[str]]] = {}
+        self._clinits: dict[str, list[str]] = {}
+        self._dispatch_entries: dict[str, list[tuple[str, str, str, tuple[str, str]]]] = {}
+        self._instance_cbs: dict[str, list[str]] = {}
+        self._on_cbs: dict[str, list[str]] = {}
         self._entries: list[Entry] | None = None
         self._components: dict[str, str] | None = None
         self._any: Graph | None = None
         self._pre: dict[tuple, Graph] = {}
         self.timings: dict[str, float] = {}
         self._strings = getattr(code, "strings", None)
+        # Optional code-model extensions: calls with their targets already split
+        # (``call_targets``), and a class's methods as (name, descriptor, key) (``method_table``).
+        # Without them the same comes from calls() and methods_of() through split_key. Only a
+        # model whose class defines them is asked: a wrapper passing unknown attributes through
+        # to an inner model (selfaudit.mapping) would hand out the inner model's names.
+        self._call_targets = code.call_targets if _defines(code, "call_targets") else None
+        self._method_table = code.method_table if _defines(code, "method_table") else None
 
     # -- code model, cached --------------------------------------------------------------------
 
@@ -1074,10 +1174,69 @@ class Reachability:
             self._parsed[key] = out
         return out
 
+    def targets(self, key: str) -> list[tuple[str, str, str, str, str]]:
+        """``(target, kind, class, name, descriptor)`` of each of the method's calls, in code order
+        (one per :class:`Call` of :meth:`calls`)."""
+        fast = self._call_targets
+        if fast is not None:
+            try:
+                return fast(key)
+            except (KeyError, ValueError, IndexError):
+                return []
+        return [(c.target, c.kind, *split_key(c.target)) for c in self.calls(key)]
+
+    def info(self, m: str) -> tuple[list[CallPlan], list[str]]:
+        """What expanding ``m`` needs, the same for every graph: the plan of each call (code order)
+        and the app classes it instantiates when no gate check guards it (computed once)."""
+        hit = self._info.get(m)
+        if hit is None:
+            plans_by_kind = self._plans
+            new_plan = self._new_plan
+            plans = []
+            for target, kind, cls, name, desc in self.targets(m):
+                by_target = plans_by_kind.get(kind)
+                if by_target is None:
+                    by_target = plans_by_kind[kind] = {}
+                plan = by_target.get(target)
+                if plan is None:
+                    plan = by_target[target] = new_plan(target, kind, cls, name, desc)
+                plans.append(plan)
+            hit = self._info[m] = (plans, self.made(m, plans, guarded=False))
+        return hit
+
+    def made(self, m: str, plans: list[CallPlan], *, guarded: bool) -> list[str]:
+        """App classes ``m`` instantiates through ``plans``: constructor calls (not its own or its
+        superclass's from a constructor), plus ``new-instance`` and class constants when unguarded,
+        plus classes named for reflection."""
+        cls, mname, _ = split_key(m)
+        made: list[str] = []
+        sup: list[str | None] | None = None
+        for p in plans:
+            if p.name == "<init>":
+                tcls = p.cls
+                if mname == "<init>":
+                    if tcls == cls:
+                        continue
+                    if sup is None:
+                        sup = [self.code.superclass(cls)]
+                    if tcls == sup[0]:
+                        continue
+                made.append(tcls)
+        if not guarded:
+            made.extend(self.code.instantiated(m))
+        if any(p.reflect for p in plans) or (mname == "<init>" and cls == self.facts.application.name):
+            made.extend(self._reflective(m))
+        if not guarded:
+            made.extend(self.class_constants(m))
+        if not made:
+            return made
+        has = self.code.has_class
+        return [c for c in dict.fromkeys(made) if has(c)]
+
     @property
     def decoded(self) -> int:
         """How many methods' bytecode the analysis asked for."""
-        return len(self._calls)
+        return len(self._calls.keys() | self._info.keys())
 
     def chain(self, cls: str) -> list[str]:
         out = self._chain.get(cls)
@@ -1131,21 +1290,29 @@ class Reachability:
     def plan(self, target: str, kind: str) -> CallPlan:
         """What a call means for any graph, worked out once per (target, kind): where it lands in
         app code, whether it dispatches virtually, and which callbacks it hands the framework."""
-        memo = (target, kind)
-        hit = self._plans.get(memo)
-        if hit is not None:
-            return hit
-        cls, name, desc = split_key(target)
-        plan = CallPlan(api=f"{cls}.{name}")
+        by_target = self._plans.get(kind)
+        if by_target is None:
+            by_target = self._plans[kind] = {}
+        plan = by_target.get(target)
+        if plan is None:
+            plan = by_target[target] = self._new_plan(target, kind, *split_key(target))
+        return plan
+
+    def _new_plan(self, target: str, kind: str, cls: str, name: str, desc: str) -> CallPlan:
+        plan = CallPlan(f"{cls}.{name}", target=target, kind=kind, cls=cls, name=name, desc=desc,
+                        reflect=(cls, name) in REFLECTION_CALLS)
         if kind == "custom":
             plan.resolved = target if self.code.has_class(cls) else None
-            self._plans[memo] = plan
             return plan
-        plan.resolved = self.lookup(cls, name, desc)
-        if plan.resolved and kind == "static":
-            plan.clinit = self.clinit(split_key(plan.resolved)[0])
-        plan.dispatch = kind in ("invoke", "interface") and name not in OBJECT_METHODS
-        rcls = split_key(plan.resolved)[0] if plan.resolved else None
+        plan.resolved = resolved = self.lookup(cls, name, desc)
+        if resolved and kind == "static":
+            plan.clinit = self.clinit(split_key(resolved)[0])
+        if kind in ("invoke", "interface") and name not in OBJECT_METHODS:
+            plan.dispatch = True
+            plan.vkey = (name, desc)
+            plan.exact = _is_jvm(desc)
+            plan.vcost = 1 if self.code.has_class(cls) else 20
+        rcls = split_key(resolved)[0] if resolved else None
         if rcls is None or rcls.startswith(LIBRARY_HANDOFF):
             # Framework (or library hand-off) method: does it call back into app code?
             owner = rcls or self.framework_owner(cls)
@@ -1170,7 +1337,7 @@ class Reachability:
                         params.append((p, system, on_demand))
                 plan.params = tuple(params)
             plan.starts = COMPONENT_STARTS.get(name, ())
-        self._plans[memo] = plan
+        plan.extra = plan.receiver is not None or bool(plan.params) or bool(plan.starts)
         return plan
 
     def api_names(self, cls: str, name: str, desc: str) -> tuple[str, ...]:
@@ -1206,9 +1373,18 @@ class Reachability:
         if idx is None:
             idx = {}
             if self.code.has_class(cls):
-                for k in self.code.methods_of(cls):
-                    _c, name, desc = split_key(k)
-                    idx.setdefault(name, []).append((desc, k))
+                table = self._method_table
+                if table is not None:
+                    for name, desc, k in table(cls):
+                        row = idx.get(name)
+                        if row is None:
+                            idx[name] = [(desc, k)]
+                        else:
+                            row.append((desc, k))
+                else:
+                    for k in self.code.methods_of(cls):
+                        _c, name, desc = split_key(k)
+                        idx.setdefault(name, []).append((desc, k))
             self._index[cls] = idx
         return idx
 
@@ -1220,15 +1396,23 @@ class Reachability:
             return k
         return None
 
+    def clinits(self, cls: str) -> list[str]:
+        """The static initialisers up ``cls``'s app-code superclass chain, nearest first."""
+        out = self._clinits.get(cls)
+        if out is None:
+            out = self._clinits[cls] = [k for k in map(self.clinit, self.chain(cls)) if k is not None]
+        return out
+
     def lookup(self, cls: str, name: str, desc: str) -> str | None:
         """The implementation a call ``cls.name desc`` lands on in app code, up the superclass chain."""
         memo = (cls, name, desc)
-        if memo in self._lookup:
-            return self._lookup[memo]
+        found = self._lookup.get(memo, _MISSING)
+        if found is not _MISSING:
+            return found
         found = None
         for c in self.chain(cls):
             for d, k in self._methods(c).get(name, ()):
-                if _compatible(d, desc):
+                if d == desc or _compatible(d, desc):
                     found = k
                     break
             if found or name in ("<init>", "<clinit>"):
@@ -1262,6 +1446,38 @@ class Reachability:
                             seen.add((name, d))
                             out.append((name, d, k))
             self._dispatch[cls] = out
+        return out
+
+    def dispatch_entries(self, cls: str) -> list[tuple[str, str, str, tuple[str, str]]]:
+        """:meth:`dispatch_table` with each entry's RTA key ``(name, descriptor)`` built once."""
+        out = self._dispatch_entries.get(cls)
+        if out is None:
+            out = self._dispatch_entries[cls] = [(n, d, k, (n, d)) for n, d, k in self.dispatch_table(cls)]
+        return out
+
+    def instance_callbacks(self, cls: str) -> list[str]:
+        """Callbacks the system drives as soon as an instance of ``cls`` exists (Fragment lifecycle,
+        workers, initializers...: :data:`INSTANCE_CALLBACKS`), in table order."""
+        out = self._instance_cbs.get(cls)
+        if out is None:
+            supers = self.supertypes(cls)
+            out = []
+            for t, names in INSTANCE_CALLBACKS.items():
+                if t in supers:
+                    out.extend(self.lookup_names(cls, names))
+            self._instance_cbs[cls] = out
+        return out
+
+    def on_callbacks(self, cls: str) -> list[str]:
+        """Every ``on*`` method an instance of ``cls`` answers, when ``cls`` has a framework
+        supertype (other than ``Object``): the *any* graph's guess at UI and system callbacks."""
+        out = self._on_cbs.get(cls)
+        if out is None:
+            has = self.code.has_class
+            out = []
+            if any(not has(s) and s != "java.lang.Object" for s in self.supertypes(cls)):
+                out = [key for name, _desc, key in self.dispatch_table(cls) if _ON_METHOD.match(name)]
+            self._on_cbs[cls] = out
         return out
 
     def lambda_classes(self, m: str) -> list[str]:
@@ -1298,6 +1514,11 @@ class Reachability:
         cls, name, _ = split_key(m)
         uses = any((tcls, tname) in REFLECTION_CALLS for _c, tcls, tname, _d in calls)
         if not uses and not (name == "<init>" and cls == self.facts.application.name):
+            return []
+        return self._reflective(m)
+
+    def _reflective(self, m: str) -> list[str]:
+        if self._strings is None:
             return []
         try:
             strings = self._strings(m)

@@ -218,10 +218,13 @@ class DexCodeModel:
     def __init__(self, dexes: list[Dex]) -> None:
         self._dexes = dexes
         self._classes: dict[str, tuple[Dex, object]] | None = None
-        self._methods: dict[str, dict[str, tuple[Dex, int, int]]] = {}
+        self._loaded: set[str] = set()
+        # method key → (dex, code_off, access) for every method of the classes decoded so far
+        self._by_key: dict[str, tuple[Dex, int, int]] = {}
         self.errors: list[str] = []
         self._calls: dict[str, list[Call]] = {}
         self._with_code: dict[str, list[str]] = {}
+        self._tables: dict[str, list[tuple[str, str, str]]] = {}
         self._new_cache: dict[str, list[str]] = {}
         self._light_cache: dict[str, tuple[Dex, tuple[list, list, list]] | None] = {}
 
@@ -243,6 +246,9 @@ class DexCodeModel:
                 except (DexError, IndexError, struct.error) as exc:
                     self._failed(dex.name, exc)
             self._classes = classes
+            # The reachability analysis asks this tens of thousands of times: answer from the
+            # dict itself from now on.
+            self.has_class = classes.__contains__  # type: ignore[method-assign]
         return self._classes
 
     def class_names(self) -> list[str]:
@@ -272,37 +278,59 @@ class DexCodeModel:
             self._failed(f"{hit[0].name}: class {class_name}", exc)
             return []
 
-    def _class_methods(self, class_name: str) -> dict[str, tuple[Dex, int, int]]:
-        """``name+descriptor`` → (dex, code_off, access) of the class's methods (decoded once)."""
-        table = self._methods.get(class_name)
-        if table is None:
-            table = {}
-            with_code: list[str] = []
-            hit = self._index().get(class_name)
-            if hit is not None:
-                dex, cdef = hit
-                try:
-                    skip = len(class_name) + 1
-                    for midx, access, code_off in dex.class_methods(cdef):
-                        key = dex.method_key(midx)
-                        sig = key[skip:]
-                        if sig not in table:
-                            table[sig] = (dex, code_off, access)
-                            if code_off:
-                                with_code.append(key)
-                except (DexError, IndexError, struct.error) as exc:
-                    self._failed(f"{dex.name}: class {class_name}", exc)
-            self._methods[class_name] = table
-            self._with_code[class_name] = with_code
-        return table
+    def _load(self, class_name: str) -> None:
+        """Decode a class's method table once: its methods go into the key index, and those with
+        code into ``methods_of`` / ``method_table`` (in class_data order)."""
+        if class_name in self._loaded:
+            return
+        self._loaded.add(class_name)
+        with_code: list[str] = []
+        table: list[tuple[str, str, str]] = []
+        hit = self._index().get(class_name)
+        if hit is not None:
+            dex, cdef = hit
+            by_key = self._by_key
+            try:
+                parts = dex.method_parts
+                for midx, access, code_off in dex.class_methods(cdef):
+                    key, cls, name, desc = parts(midx)
+                    if cls != class_name:  # a method_id of another class: not this class's method
+                        key = f"{class_name}.{name}{desc}"
+                    if key not in by_key:
+                        by_key[key] = (dex, code_off, access)
+                        if code_off:
+                            with_code.append(key)
+                            table.append((name, desc, key))
+            except (DexError, IndexError, struct.error) as exc:
+                self._failed(f"{dex.name}: class {class_name}", exc)
+        self._with_code[class_name] = with_code
+        self._tables[class_name] = table
+
+    def _method(self, key: str) -> tuple[Dex, int, int] | None:
+        """(dex, code_off, access) of a method key, decoding its class's table on first use."""
+        hit = self._by_key.get(key)
+        if hit is None:
+            cls = split_key(key)[0]
+            if cls not in self._loaded:
+                self._load(cls)
+                hit = self._by_key.get(key)
+        return hit
 
     def methods_of(self, class_name: str) -> list[str]:
-        self._class_methods(class_name)
+        self._load(class_name)
         return list(self._with_code[class_name])
 
+    def method_table(self, class_name: str) -> list[tuple[str, str, str]]:
+        """``(name, descriptor, key)`` of each method with code the class defines, in the order of
+        :meth:`methods_of` (an optional CodeModel extension: saves splitting every key)."""
+        table = self._tables.get(class_name)
+        if table is None:
+            self._load(class_name)
+            table = self._tables[class_name]
+        return table
+
     def has_method(self, key: str) -> bool:
-        cls, name, desc = split_key(key)
-        return (name + desc) in self._class_methods(cls)
+        return self._method(key) is not None
 
     def _light(self, key: str) -> tuple[Dex, tuple[list, list, list]] | None:
         cached = self._light_cache.get(key)
@@ -312,8 +340,7 @@ class DexCodeModel:
         return found
 
     def _light_uncached(self, key: str) -> tuple[Dex, tuple[list, list, list]] | None:
-        cls, name, desc = split_key(key)
-        hit = self._class_methods(cls).get(name + desc)
+        hit = self._method(key)
         if hit is None or not hit[1]:
             return None
         dex, code_off, _acc = hit
@@ -324,8 +351,7 @@ class DexCodeModel:
             return None
 
     def _code(self, key: str) -> tuple[Dex, MethodCode] | None:
-        cls, name, desc = split_key(key)
-        hit = self._class_methods(cls).get(name + desc)
+        hit = self._method(key)
         if hit is None or not hit[1]:
             return None
         dex, code_off, _acc = hit
@@ -339,25 +365,51 @@ class DexCodeModel:
 
     def calls(self, method: str) -> list[Call]:
         cached = self._calls.get(method)
-        if cached is not None:
-            return list(cached)
+        if cached is None:
+            cached = self._calls[method] = [Call(target, off, kind) for target, kind, off in self._invokes(method)]
+        return list(cached)
+
+    def call_targets(self, method: str) -> list[tuple[str, str, str, str, str]]:
+        """``(target key, kind, class, name, descriptor)`` of each call of :meth:`calls`, same
+        order (an optional CodeModel extension: no Call objects, targets already split)."""
         found = self._light(method)
         if found is None:
             return []
         dex, (invokes, _news, _classes) = found
+        parts = dex.method_parts
+        kinds = INVOKE_KINDS
         out = []
+        for _off, op, midx in invokes:
+            try:
+                if op >= 0xFC:  # invoke-custom: the methods its call site hands over (lambda bodies)
+                    for m in dex.call_site_methods(midx):
+                        key, cls, name, desc = parts(m)
+                        out.append((key, "custom", cls, name, desc))
+                else:
+                    key, cls, name, desc = parts(midx)
+                    out.append((key, kinds.get(op, "invoke"), cls, name, desc))
+            except (DexError, IndexError, struct.error) as exc:
+                self._failed(f"{dex.name}: {method}", exc)
+        return out
+
+    def _invokes(self, method: str) -> list[tuple[str, str, int]]:
+        found = self._light(method)
+        if found is None:
+            return []
+        dex, (invokes, _news, _classes) = found
         key = dex.method_key
         kinds = INVOKE_KINDS
+        out = []
         for off, op, midx in invokes:
             try:
                 if op >= 0xFC:  # invoke-custom: the methods its call site hands over (lambda bodies)
-                    out.extend(Call(key(m), off, "custom") for m in dex.call_site_methods(midx))
+                    for m in dex.call_site_methods(midx):
+                        out.append((key(m), "custom", off))
                 else:
-                    out.append(Call(key(midx), off, kinds.get(op, "invoke")))
+                    out.append((key(midx), kinds.get(op, "invoke"), off))
             except (DexError, IndexError, struct.error) as exc:
                 self._failed(f"{dex.name}: {method}", exc)
-        self._calls[method] = out
-        return list(out)
+        return out
 
     def instantiated(self, method: str) -> list[str]:
         cached = self._new_cache.get(method)
@@ -421,8 +473,8 @@ class DexCodeModel:
         return out
 
     def location(self, method: str) -> Location | None:
-        cls, name, desc = split_key(method)
-        hit = self._class_methods(cls).get(name + desc)
+        hit = self._method(method)
         if hit is None:
             return None
+        cls, name, desc = split_key(method)
         return Location(file=_file_of(hit[0]), class_name=cls, method=name, descriptor=desc)

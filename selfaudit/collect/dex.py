@@ -189,7 +189,7 @@ class Dex:
         self._str_cache: dict[int, str] = {}
         self._type_cache: dict[int, str] = {}
         self._proto_cache: dict[int, str] = {}
-        self._key_cache: dict[int, str] = {}
+        self._parts: list[tuple[str, str, str, str] | None] | None = None
         self._binary_cache: dict[int, str] = {}
         self._class_defs: list[ClassDef] | None = None
         self._code_index: tuple[list[int], list[tuple[int, int, int]]] | None = None
@@ -372,16 +372,27 @@ class Dex:
 
     def method_key(self, midx: int) -> str:
         """``binary.Class.name(params)ret`` of a method index (cached: call graphs ask often)."""
-        key = self._key_cache.get(midx)
-        if key is None:
-            if not 0 <= midx < self.n_methods:
+        return self.method_parts(midx)[0]
+
+    def method_parts(self, midx: int) -> tuple[str, str, str, str]:
+        """``(key, binary class name, name, proto descriptor)`` of a method index, where ``key`` is
+        :meth:`method_key`'s ``binary.Class.name(params)ret`` (cached, one tuple per index)."""
+        parts = self._parts
+        if parts is None:
+            parts = self._parts = [None] * self.n_methods
+        try:
+            hit = parts[midx]
+        except IndexError:
+            raise DexError(f"method index {midx} out of range") from None
+        if hit is None:
+            if midx < 0:
                 raise DexError(f"method index {midx} out of range")
             tidx, pidx, nidx = _METHOD_ID.unpack_from(self.data, self._methods_off + 8 * midx)
             cls = self._binary_cache.get(tidx) or self.binary_name(tidx)
             name = self._str_cache.get(nidx) or self.string(nidx)
             proto = self._proto_cache.get(pidx) or self.proto(pidx)
-            key = self._key_cache[midx] = f"{cls}.{name}{proto}"
-        return key
+            hit = parts[midx] = (f"{cls}.{name}{proto}", cls, name, proto)
+        return hit
 
     def field_ref(self, fidx: int) -> tuple[str, str, str]:
         """``(class descriptor, name, type descriptor)`` of a field index."""
