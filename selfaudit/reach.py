@@ -435,6 +435,7 @@ REFLECTION_CALLS = frozenset({
     ("java.lang.Class", "newInstance"), ("java.lang.reflect.Constructor", "newInstance"),
     ("dalvik.system.DexClassLoader", "loadClass"), ("dalvik.system.PathClassLoader", "loadClass"),
 })
+_REFLECTION_NAMES = frozenset(n for _c, n in REFLECTION_CALLS)
 
 # -- entry points ----------------------------------------------------------------------------
 
@@ -627,6 +628,7 @@ class CallPlan:
     vcost: int = 1
     extra: bool = False
     reflect: bool = False
+    init: bool = False  # a constructor call
     names: tuple[str, ...] | None = None  # api_names, filled on first use
 
 
@@ -671,6 +673,7 @@ class Graph:
         # By-name indexes are only needed where descriptors are not JVM ones (source code models).
         self._loose = az.facts.kind != "apk"
         self._pending_types: dict[str, tuple[tuple[str, ...], str]] = {}
+        self._dispatched: set[int] = set()  # ids of the plans whose call site is registered
         self._sites: dict[str, list[tuple[str, int]]] | None = None
         # Methods that pass a callback parameter on to a hand-off (an SDK's executor wrapper):
         # their callers' objects are the candidates.
@@ -760,6 +763,7 @@ class Graph:
         reach = self._reach
         callers_of = self._callers
         forwarders = self._forwarders
+        dispatched = self._dispatched
         d1 = dist[m] + 1
         for plan in plans:
             r = plan.resolved
@@ -786,7 +790,11 @@ class Graph:
                     if old is None or old > d1:
                         reach(c, m)
             if plan.dispatch:
-                self._dispatch(plan.cls, plan.name, plan.desc, m, plan)
+                # A virtual call site registers once per graph (later ones return at once).
+                pid = id(plan)
+                if pid not in dispatched:
+                    dispatched.add(pid)
+                    self._dispatch(plan.cls, plan.name, plan.desc, m, plan)
             if plan.extra:
                 self._follow_extra(m, plan)
                 d1 = dist[m] + 1  # an instantiation on the way may have shortened m's own path
@@ -1136,6 +1144,10 @@ class Reachability:
         self._api_names: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._plans: dict[str, dict[str, CallPlan]] = {}  # kind → target → plan
         self._info: dict[str, tuple[list[CallPlan], list[str]]] = {}
+        self._params: dict[str, tuple] = {}
+        # Method names worth a look in the hand-off tables (read here: plugins may extend them).
+        self._periodic_names = frozenset(n for _t, n in PERIODIC_HANDOFFS)
+        self._receiver_names = frozenset({n for _t, n in RECEIVER_CALLBACKS} | {"requestPermissions"})
         self._clinits: dict[str, list[str]] = {}
         self._dispatch_entries: dict[str, list[tuple[str, str, str, tuple[str, str]]]] = {}
         self._instance_cbs: dict[str, list[str]] = {}
@@ -1153,6 +1165,7 @@ class Reachability:
         # to an inner model (selfaudit.mapping) would hand out the inner model's names.
         self._call_targets = code.call_targets if _defines(code, "call_targets") else None
         self._method_table = code.method_table if _defines(code, "method_table") else None
+        self._const_classes = getattr(code, "const_classes", None)
 
     # -- code model, cached --------------------------------------------------------------------
 
@@ -1211,8 +1224,9 @@ class Reachability:
         cls, mname, _ = split_key(m)
         made: list[str] = []
         sup: list[str | None] | None = None
+        reflect = False
         for p in plans:
-            if p.name == "<init>":
+            if p.init:
                 tcls = p.cls
                 if mname == "<init>":
                     if tcls == cls:
@@ -1222,12 +1236,14 @@ class Reachability:
                     if tcls == sup[0]:
                         continue
                 made.append(tcls)
+            elif p.reflect:
+                reflect = True
         if not guarded:
-            made.extend(self.code.instantiated(m))
-        if any(p.reflect for p in plans) or (mname == "<init>" and cls == self.facts.application.name):
-            made.extend(self._reflective(m))
-        if not guarded:
-            made.extend(self.class_constants(m))
+            made += self.code.instantiated(m)
+        if reflect or (mname == "<init>" and cls == self.facts.application.name):
+            made += self._reflective(m)
+        if not guarded and self._const_classes is not None:
+            made += self.class_constants(m)
         if not made:
             return made
         has = self.code.has_class
@@ -1299,8 +1315,12 @@ class Reachability:
         return plan
 
     def _new_plan(self, target: str, kind: str, cls: str, name: str, desc: str) -> CallPlan:
-        plan = CallPlan(f"{cls}.{name}", target=target, kind=kind, cls=cls, name=name, desc=desc,
-                        reflect=(cls, name) in REFLECTION_CALLS)
+        plan = CallPlan(f"{cls}.{name}")
+        plan.target, plan.kind, plan.cls, plan.name, plan.desc = target, kind, cls, name, desc
+        if name == "<init>":
+            plan.init = True
+        elif name in _REFLECTION_NAMES and (cls, name) in REFLECTION_CALLS:
+            plan.reflect = True
         if kind == "custom":
             plan.resolved = target if self.code.has_class(cls) else None
             return plan
@@ -1317,28 +1337,38 @@ class Reachability:
             # Framework (or library hand-off) method: does it call back into app code?
             owner = rcls or self.framework_owner(cls)
             fw_types = self.framework_types(owner) if owner else []
-            plan.periodic = _periodic(fw_types, name, desc)
-            for t in fw_types:
-                names = RECEIVER_CALLBACKS.get((t, name))
-                if names is None and name == "requestPermissions":
-                    names = ("onRequestPermissionsResult",)
-                if names:
-                    plan.receiver, plan.receiver_type = names, t
-                    plan.receiver_app = self.code.has_class(cls)
-                    break
+            if name in self._periodic_names:
+                plan.periodic = _periodic(fw_types, name, desc)
+            if name in self._receiver_names:
+                for t in fw_types:
+                    names = RECEIVER_CALLBACKS.get((t, name))
+                    if names is None and name == "requestPermissions":
+                        names = ("onRequestPermissionsResult",)
+                    if names:
+                        plan.receiver, plan.receiver_type = names, t
+                        plan.receiver_app = self.code.has_class(cls)
+                        break
             if not name.startswith(NOT_A_HANDOFF):
-                params = []
-                for p in param_types(desc):
-                    system = on_demand = None
-                    for s in self.framework_types(p):
-                        system = system or SYSTEM_CALLBACK_PARAMS.get(s)
-                        on_demand = on_demand or ON_DEMAND_CALLBACK_PARAMS.get(s)
-                    if system or on_demand:
-                        params.append((p, system, on_demand))
-                plan.params = tuple(params)
+                plan.params = self._param_callbacks(desc)
             plan.starts = COMPONENT_STARTS.get(name, ())
         plan.extra = plan.receiver is not None or bool(plan.params) or bool(plan.starts)
         return plan
+
+    def _param_callbacks(self, desc: str) -> tuple[tuple[str, tuple[str, ...] | None, tuple[str, ...] | None], ...]:
+        """(parameter type, system callbacks, on-demand callbacks) of each parameter of ``desc``
+        whose type (or a known supertype) receives callbacks (cached per descriptor)."""
+        out = self._params.get(desc)
+        if out is None:
+            params = []
+            for p in param_types(desc):
+                system = on_demand = None
+                for s in self.framework_types(p):
+                    system = system or SYSTEM_CALLBACK_PARAMS.get(s)
+                    on_demand = on_demand or ON_DEMAND_CALLBACK_PARAMS.get(s)
+                if system or on_demand:
+                    params.append((p, system, on_demand))
+            out = self._params[desc] = tuple(params)
+        return out
 
     def api_names(self, cls: str, name: str, desc: str) -> tuple[str, ...]:
         """The ``Class.member`` names a call answers to: as written, the app-code implementation it
@@ -1530,13 +1560,17 @@ class Reachability:
         """App classes named by ``const-class`` (``X.class``) in ``m``, when the model can tell.
         They count as instantiated: such constants mostly feed reflection (WorkManager workers,
         fragments, Gson), intents or service loaders."""
-        fn = getattr(self.code, "const_classes", None)
+        fn = self._const_classes
         if fn is None:
             return []
         try:
-            return [c for c in fn(m) if self.code.has_class(c)]
+            found = fn(m)
         except (KeyError, ValueError, IndexError):
             return []
+        if not found:
+            return []
+        has = self.code.has_class
+        return [c for c in found if has(c)]
 
     def named_classes(self, m: str) -> list[str]:
         """App classes a method names by ``const-class`` or by a constant string (when the code

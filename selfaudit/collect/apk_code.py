@@ -32,6 +32,8 @@ REFLECTION_APIS = (
     ("member", "java.lang.Class", "getField"),
     ("member", "java.lang.Class", "getDeclaredField"),
 )
+#: Call kind of each invoke opcode, indexed by opcode (only invoke opcodes are looked up).
+_KIND_NAMES = tuple(INVOKE_KINDS.get(op, "invoke") for op in range(256))
 _CLASS_LIKE = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
 _MEMBER_LIKE = re.compile(r"^[A-Za-z_$][\w$]*$")
 
@@ -292,8 +294,10 @@ class DexCodeModel:
             by_key = self._by_key
             try:
                 parts = dex.method_parts
+                known = dex.parts_table()
                 for midx, access, code_off in dex.class_methods(cdef):
-                    key, cls, name, desc = parts(midx)
+                    hit = known[midx] if midx < len(known) else None
+                    key, cls, name, desc = hit if hit is not None else parts(midx)
                     if cls != class_name:  # a method_id of another class: not this class's method
                         key = f"{class_name}.{name}{desc}"
                     if key not in by_key:
@@ -377,17 +381,20 @@ class DexCodeModel:
             return []
         dex, (invokes, _news, _classes) = found
         parts = dex.method_parts
-        kinds = INVOKE_KINDS
+        known = dex.parts_table()
+        kinds = _KIND_NAMES
         out = []
+        append = out.append
         for _off, op, midx in invokes:
             try:
-                if op >= 0xFC:  # invoke-custom: the methods its call site hands over (lambda bodies)
+                if op < 0xFC:
+                    hit = known[midx] if midx < len(known) else None
+                    key, cls, name, desc = hit if hit is not None else parts(midx)
+                    append((key, kinds[op], cls, name, desc))
+                else:  # invoke-custom: the methods its call site hands over (lambda bodies)
                     for m in dex.call_site_methods(midx):
                         key, cls, name, desc = parts(m)
-                        out.append((key, "custom", cls, name, desc))
-                else:
-                    key, cls, name, desc = parts(midx)
-                    out.append((key, kinds.get(op, "invoke"), cls, name, desc))
+                        append((key, "custom", cls, name, desc))
             except (DexError, IndexError, struct.error) as exc:
                 self._failed(f"{dex.name}: {method}", exc)
         return out
@@ -418,7 +425,7 @@ class DexCodeModel:
             if found is None:
                 return []
             dex, (_invokes, news, _classes) = found
-            cached = self._new_cache[method] = self._types(dex, [t for _o, t in news], method)
+            cached = self._new_cache[method] = self._types(dex, [t for _o, t in news], method) if news else []
         return list(cached)
 
     def strings(self, method: str) -> list[str]:
@@ -458,7 +465,7 @@ class DexCodeModel:
         if found is None:
             return []
         dex, (_invokes, _news, classes) = found
-        return self._types(dex, [t for _o, t in classes], method)
+        return self._types(dex, [t for _o, t in classes], method) if classes else []
 
     def _types(self, dex: Dex, indices: list[int], method: str) -> list[str]:
         out = []

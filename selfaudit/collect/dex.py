@@ -374,6 +374,14 @@ class Dex:
         """``binary.Class.name(params)ret`` of a method index (cached: call graphs ask often)."""
         return self.method_parts(midx)[0]
 
+    def parts_table(self) -> list[tuple[str, str, str, str] | None]:
+        """The cache behind :meth:`method_parts`, indexed by method index (``None``: not decoded
+        yet), for callers that look up many indices in a loop."""
+        parts = self._parts
+        if parts is None:
+            parts = self._parts = [None] * self.n_methods
+        return parts
+
     def method_parts(self, midx: int) -> tuple[str, str, str, str]:
         """``(key, binary class name, name, proto descriptor)`` of a method index, where ``key`` is
         :meth:`method_key`'s ``binary.Class.name(params)ret`` (cached, one tuple per index)."""
