@@ -262,7 +262,9 @@ class CodeRef:
     the string constants loaded in the same method (what rules need for constant arguments),
     ``numbers`` the numeric constants (timer intervals, sensor thresholds) where the collector can
     see them. ``container`` says where the code came from when it is not the main DEX set
-    (``assets/x.jar``: secondary code, flagged).
+    (``assets/x.jar``: secondary code, flagged). ``via`` is set when the call names an app class
+    that inherits the API's member (``MainActivity.requestPermissions`` for
+    ``android.app.Activity.requestPermissions``): the class the call site names.
     """
 
     api_id: str
@@ -272,6 +274,7 @@ class CodeRef:
     strings: list[str] = field(default_factory=list)
     numbers: list[float] = field(default_factory=list)
     container: str | None = None
+    via: str | None = None
     #: Set by reachability analysis: reachable from any entry point, and the shortest path.
     reachable: bool | None = None
     path: list[str] = field(default_factory=list)
