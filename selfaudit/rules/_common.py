@@ -223,6 +223,18 @@ def stable(f: Finding, rule: Rule, key: str) -> Finding:
     return f
 
 
+def permission_finding(rule: Rule, facts: AppFacts, name: str, message: str, message_zh: str,
+                       key: str) -> Finding | None:
+    """A finding on a requested permission itself (at its manifest line), or None if not requested."""
+    perm = next((p for p in facts.permissions if p.name == name), None)
+    if perm is None:
+        return None
+    loc = perm.location or Location(file="AndroidManifest.xml")
+    f = rule.finding(message, message_zh=message_zh, location=loc,
+                     evidence=[Evidence(kind="permission", detail=perm.name, location=loc)])
+    return stable(f, rule, key)
+
+
 def evidence(info: RefInfo, path: list[str] | None = None, reachable: bool | None = None, *,
              third_party: str | None = None) -> Evidence:
     ref = info.ref

@@ -9,9 +9,9 @@ and an APK-install intent, which ad SDKs carry.
 from __future__ import annotations
 
 from selfaudit import hookimpl
-from selfaudit.model import Confidence, Evidence, Location, Severity
+from selfaudit.model import Confidence, Severity
 from selfaudit.rules import provide, rule
-from selfaudit.rules._common import code_refs, evidence, group, reach_confidence, stable, where
+from selfaudit.rules._common import code_refs, evidence, group, permission_finding, reach_confidence, stable, where
 
 
 @rule(
@@ -97,16 +97,11 @@ before any download starts.
     tags=["ads", "install"],
 )
 def install_packages(facts, inventory, ctx):
-    perm = next((p for p in facts.permissions if p.name == "android.permission.REQUEST_INSTALL_PACKAGES"), None)
-    if perm is not None:
-        loc = perm.location or Location(file="AndroidManifest.xml")
-        f = install_packages.finding(
-            "REQUEST_INSTALL_PACKAGES is requested: the app can prompt to install other apps",
-            message_zh="申请了 REQUEST_INSTALL_PACKAGES，可请求安装其他应用",
-            location=loc,
-            evidence=[Evidence(kind="permission", detail=perm.name, location=loc)],
-        )
-        yield stable(f, install_packages, "permission")
+    f = permission_finding(install_packages, facts, "android.permission.REQUEST_INSTALL_PACKAGES",
+                           "REQUEST_INSTALL_PACKAGES is requested: the app can prompt to install other apps",
+                           "申请了 REQUEST_INSTALL_PACKAGES，可请求安装其他应用", "permission")
+    if f is not None:
+        yield f
     infos = code_refs(facts, ctx, tags=("install-package",))
     for key, items in sorted(group(infos, key=lambda i: ("sdk", i.sdk.id) if i.sdk else ("code", i.method or "")).items()):
         info = items[0]

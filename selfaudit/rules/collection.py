@@ -23,6 +23,7 @@ from selfaudit.rules._common import (
     ignored_pi_types,
     path_owner,
     path_text,
+    permission_finding,
     pi_names,
     reach_confidence,
     stable,
@@ -327,16 +328,11 @@ def installed_apps(facts, inventory, ctx):
     yield from _grouped(installed_apps, infos, ctx, lambda i: i.api.pi_types or ["apps.installed"],
                         "{api} lists or probes installed apps in {where}{owner}{note}",
                         "读取软件安装列表（{api}）：{where}{owner}{note}", severity=sev, facts=facts)
-    perm = next((p for p in facts.permissions if p.name == "android.permission.QUERY_ALL_PACKAGES"), None)
-    if perm is not None:
-        loc = perm.location or Location(file="AndroidManifest.xml")
-        f = installed_apps.finding(
-            "QUERY_ALL_PACKAGES is requested: the app can see every installed app",
-            message_zh="申请了 QUERY_ALL_PACKAGES 权限，可获取全部已安装应用",
-            location=loc,
-            evidence=[Evidence(kind="permission", detail=perm.name, location=loc)],
-        )
-        yield stable(f, installed_apps, "permission|QUERY_ALL_PACKAGES")
+    f = permission_finding(installed_apps, facts, "android.permission.QUERY_ALL_PACKAGES",
+                           "QUERY_ALL_PACKAGES is requested: the app can see every installed app",
+                           "申请了 QUERY_ALL_PACKAGES 权限，可获取全部已安装应用", "permission|QUERY_ALL_PACKAGES")
+    if f is not None:
+        yield f
     for q in facts.queries.get("intents", []):
         if q.split(" ", 1)[0] in ("android.intent.action.MAIN", "*"):
             loc = Location(file="AndroidManifest.xml")
@@ -522,16 +518,11 @@ background feature the user turned on needs it, and turn off SDK background loca
     tags=["collection", "location", "privacy"],
 )
 def background_location(facts, inventory, ctx):
-    perm = next((p for p in facts.permissions if p.name == "android.permission.ACCESS_BACKGROUND_LOCATION"), None)
-    if perm is not None:
-        loc = perm.location or Location(file="AndroidManifest.xml")
-        f = background_location.finding(
-            "ACCESS_BACKGROUND_LOCATION is requested: location can be read while the app is not in use",
-            message_zh="申请了 ACCESS_BACKGROUND_LOCATION，可在未使用应用时读取位置",
-            location=loc,
-            evidence=[Evidence(kind="permission", detail=perm.name, location=loc)],
-        )
-        yield stable(f, background_location, "permission")
+    f = permission_finding(background_location, facts, "android.permission.ACCESS_BACKGROUND_LOCATION",
+                           "ACCESS_BACKGROUND_LOCATION is requested: location can be read while the app is not in use",
+                           "申请了 ACCESS_BACKGROUND_LOCATION，可在未使用应用时读取位置", "permission")
+    if f is not None:
+        yield f
     az = analysis(facts)
     if az is None:
         return
