@@ -404,3 +404,33 @@ def test_invoke_custom_lambda_is_a_call_to_its_body():
     ]
     imei = [r for r in facts.code_refs if r.api == "android.telephony.TelephonyManager.getImei"]
     assert [(r.location.method, r.strings) for r in imei] == [("lambda$onCreate$0", ["phone"])]
+
+
+def test_inherited_framework_api_is_a_code_ref():
+    """``this.requestPermissions()`` in an Activity subclass is ``invoke-virtual MainActivity->
+    requestPermissions`` in DEX: resolved up the superclass chain, it is the knowledge API
+    ``android.app.Activity.requestPermissions``, recorded with ``via`` naming MainActivity. A call
+    landing on an app class's own declaration is not (that declaration holds the direct call)."""
+    facts = collect_apk(conftest.test_app("apk_inherited"), knowledge())
+    pkg = "com.selfaudit.inherited"
+    refs = {(r.api, r.location.class_name, r.location.method, r.via) for r in facts.code_refs}
+    assert refs == {
+        ("android.app.Activity.requestPermissions", f"{pkg}.MainActivity", "onCreate", f"{pkg}.MainActivity"),
+        ("android.app.Activity.requestPermissions", f"{pkg}.BaseActivity", "requestPermissions", None),
+        # Service → ContextWrapper → Context: supertypes of framework classes from the framework table
+        ("android.content.Context.startActivity", f"{pkg}.SyncService", "onStartCommand", f"{pkg}.SyncService"),
+    }
+    (ref,) = [r for r in facts.code_refs if r.location.method == "onCreate"]
+    assert ref.api_id == "activity.request-permissions" and "android.permission.CAMERA" in ref.strings
+
+
+def test_inherited_permission_request_is_reported_at_startup():
+    from selfaudit.api import Auditor
+    from selfaudit.config import Config
+
+    apk = conftest.test_app("apk_inherited")
+    report = Auditor(Config(root=apk.parent)).run(apk)
+    (ref,) = [r for r in report.facts.code_refs if r.location.method == "onCreate"]
+    assert ref.reachable and ref.path == ["com.selfaudit.inherited.MainActivity.onCreate(Landroid/os/Bundle;)V"]
+    hits = [f for f in report.findings if f.rule == "permission-at-startup"]
+    assert any(f.location and f.location.class_name == "com.selfaudit.inherited.MainActivity" for f in hits)

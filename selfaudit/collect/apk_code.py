@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from selfaudit.collect.dex import INVOKE_KINDS, Dex, DexError, MethodCode, descriptor_to_name, name_to_descriptor
 from selfaudit.model import Call, CodeRef, Location
 
-__all__ = ["find_references", "DexCodeModel", "Reference", "REFLECTION_APIS"]
+__all__ = ["find_references", "DexCodeModel", "Inherited", "Reference", "REFLECTION_APIS"]
 
 #: APIs whose constant string arguments name a reflection target; scanned whether or not the
 #: knowledge base lists them (kind, class, member).
@@ -48,6 +48,7 @@ class Reference:
     caller: tuple[str, str, str]  # class descriptor, method name, proto
     offset: int
     code: MethodCode
+    via: str | None = None  # the app class the call names, when it inherits the API's member
 
 
 def _unique(items: Iterable) -> list:
@@ -60,21 +61,133 @@ def _unique(items: Iterable) -> list:
     return out
 
 
-def find_references(dexes: list[Dex], apis: Iterable, extra_calls: Iterable = ()) -> list[Reference]:
+def find_references(dexes: list[Dex], apis: Iterable, extra_calls: Iterable = (),
+                    model: DexCodeModel | None = None) -> list[Reference]:
     """Every validated reference to ``apis`` (SensitiveAPI-like: kind, class_name, member, value)
-    plus ``extra_calls`` (objects with ``class_name``/``member``, treated as calls)."""
+    plus ``extra_calls`` (objects with ``class_name``/``member``, treated as calls).
+
+    A call site names the class of the receiver's static type, so ``this.requestPermissions()`` in
+    an Activity subclass is ``MainActivity.requestPermissions`` in the bytecode. With the app's
+    ``model`` (its class hierarchy), such calls are also resolved to the knowledge APIs they
+    inherit (:class:`Inherited`); their references carry ``via``, the class the call names.
+    """
     apis = list(apis)
     extra = list(extra_calls)
+    inherited = Inherited(model, apis) if model is not None else None
     out: list[Reference] = []
     for dex in dexes:
         try:
-            out.extend(_dex_references(dex, apis + extra))
+            out.extend(_dex_references(dex, apis + extra, inherited))
         except (DexError, IndexError, struct.error) as exc:
             raise DexError(f"{_file_of(dex)}: {exc}") from None
     return out
 
 
-def _dex_references(dex: Dex, apis: list) -> list[Reference]:
+class Inherited:
+    """Which knowledge APIs a call naming an app class inherits.
+
+    ``invoke-virtual Lcom/example/MainActivity;->requestPermissions(...)`` names the app class;
+    the method it runs is the first declaration up the superclass chain. When the named class
+    does not declare the method itself, the chain is walked: app classes (the DEX files), then
+    the framework class named as superclass and its known supertypes
+    (``source_tables.FRAMEWORK_SUPERTYPES``, the table source mode resolves with). Every
+    knowledge API whose class is on that walk and whose member is the call's name matches, up to
+    the first app class that declares the method (where the call lands in app code). The
+    constructor and static initialiser are never inherited.
+
+    Only calls whose name is a knowledge API member and whose class is an app class are
+    considered (a set lookup each), and the walk costs class lookups only for those whose chain
+    holds a class with such an API.
+    """
+
+    def __init__(self, model: DexCodeModel, apis: list) -> None:
+        from selfaudit.collect.source_tables import FRAMEWORK_SUPERTYPES
+
+        self.model = model
+        self.framework = FRAMEWORK_SUPERTYPES
+        #: member → API class → APIs
+        self.by_member: dict[str, dict[str, list]] = {}
+        for api in apis:
+            if getattr(api, "kind", "call") != "call" or api.member in ("<init>", "<clinit>"):
+                continue
+            self.by_member.setdefault(api.member, {}).setdefault(api.class_name, []).append(api)
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._resolved: dict[tuple[str, str, str], list] = {}
+
+    def ancestors(self, cls: str) -> tuple[str, ...]:
+        """``cls``, its app superclasses, then the first framework class and its known supertypes."""
+        hit = self._ancestors.get(cls)
+        if hit is None:
+            model = self.model
+            out = [cls]
+            c = model.superclass(cls)
+            while c and c not in out and len(out) < 64:
+                out.append(c)
+                if not model.has_class(c):
+                    i = len(out) - 1
+                    while i < len(out) and len(out) < 96:
+                        for sup in self.framework.get(out[i], ()):
+                            if sup not in out:
+                                out.append(sup)
+                        i += 1
+                    break
+                c = model.superclass(c)
+            hit = self._ancestors[cls] = tuple(out)
+        return hit
+
+    def resolve(self, cls: str, name: str, proto: str) -> list:
+        """The knowledge APIs a call ``cls.name proto`` inherits (``cls`` an app class)."""
+        memo = (cls, name, proto)
+        hit = self._resolved.get(memo)
+        if hit is not None:
+            return hit
+        out: list = []
+        if self.may_inherit(cls, name):
+            classes = self.by_member[name]
+            model = self.model
+            for c in self.ancestors(cls):
+                if c != cls:
+                    out.extend(classes.get(c, ()))
+                if model.has_class(c) and model.has_method(f"{c}.{name}{proto}"):
+                    break
+        self._resolved[memo] = out
+        return out
+
+    def may_inherit(self, cls: str, name: str) -> bool:
+        """Whether a class above ``cls`` has a knowledge API named ``name`` (no method lookups)."""
+        classes = self.by_member.get(name)
+        return bool(classes) and any(c in classes for c in self.ancestors(cls)[1:])
+
+    def targets(self, dex: Dex) -> dict[int, list[tuple[object, str]]]:
+        """method_id → [(API, class named)] for this DEX's calls that inherit a knowledge API."""
+        wanted = {}
+        for n in self.by_member:
+            i = dex.find_string(n)
+            if i >= 0:
+                wanted[i] = n
+        out: dict[int, list[tuple[object, str]]] = {}
+        if not wanted:
+            return out
+        model = self.model
+        app: dict[int, str | None] = {}
+        for midx in dex.methods_named(set(wanted)):
+            tidx, pidx, nidx = dex.method_id(midx)
+            cls = app.get(tidx, "")
+            if cls == "":
+                b = dex.binary_name(tidx)
+                cls = app[tidx] = b if model.has_class(b) else None
+            if cls is None:
+                continue
+            name = wanted[nidx]
+            if not self.may_inherit(cls, name):
+                continue
+            found = self.resolve(cls, name, dex.proto(pidx))
+            if found:
+                out[midx] = [(api, cls) for api in found]
+        return out
+
+
+def _dex_references(dex: Dex, apis: list, inherited: Inherited | None = None) -> list[Reference]:
     out: list[Reference] = []
     m_targets: dict[int, list] = {}
     f_targets: dict[int, list] = {}
@@ -93,9 +206,10 @@ def _dex_references(dex: Dex, apis: list) -> list[Reference]:
         else:
             for m in dex.find_methods(desc, api.member):
                 m_targets.setdefault(m, []).append(api)
-    if not (m_targets or f_targets or s_targets):
+    v_targets = inherited.targets(dex) if inherited is not None else {}
+    if not (m_targets or f_targets or s_targets or v_targets):
         return out
-    hits = dex.scan(set(m_targets), set(f_targets), set(s_targets))
+    hits = dex.scan(set(m_targets) | set(v_targets), set(f_targets), set(s_targets))
     for code_off, (_start, midx, _cdi) in sorted(hits.items()):
         mc = dex.method_code(code_off)
         caller = dex.method_ref(midx)
@@ -103,6 +217,8 @@ def _dex_references(dex: Dex, apis: list) -> list[Reference]:
             if op < 0xFA:
                 for api in m_targets.get(t, ()):
                     out.append(Reference(api, "call", dex, caller, off, mc))
+                for api, via in v_targets.get(t, ()):
+                    out.append(Reference(api, "call", dex, caller, off, mc, via))
         for off, _op, f in mc.field_reads:
             for api in f_targets.get(f, ()):
                 out.append(Reference(api, "field", dex, caller, off, mc))
@@ -148,6 +264,7 @@ def to_code_refs(refs: list[Reference]) -> list[CodeRef]:
             strings=list(strings),
             numbers=list(numbers),
             container=ref.dex.container,
+            via=ref.via,
         ))
     return out
 

@@ -285,7 +285,7 @@ def _fill_code(facts: AppFacts, dexes: list[Dex], knowledge: Any) -> None:
     facts.packages = dict(sorted(packages.items()))
     apis = list(knowledge.apis.values()) if knowledge is not None and getattr(knowledge, "apis", None) else []
     refl = reflection_apis()
-    refs = find_references(dexes, apis, refl)
+    refs = find_references(dexes, apis, refl, model=model)
     api_refs = [r for r in refs if not hasattr(r.target, "target")]
     refl_refs = [r for r in refs if hasattr(r.target, "target")]
     for r in refl_refs:

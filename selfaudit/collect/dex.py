@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 import struct
+import sys
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -54,6 +56,7 @@ _PROTO_ID = struct.Struct("<3L")  # shorty_idx, return_type_idx, parameters_off
 _CLASS_DEF = struct.Struct("<8L")
 _CODE_ITEM = struct.Struct("<4H2L")  # registers, ins, outs, tries, debug_info_off, insns_size
 
+_BIG_ENDIAN = sys.byteorder == "big"
 _TYPE_CODE_ITEM = 0x2001
 _NO_INDEX = 0xFFFFFFFF
 
@@ -187,6 +190,7 @@ class Dex:
             raise DexError("type_ids or proto_ids larger than the format allows")
         self._type_sidx = struct.unpack_from(f"<{self.n_types}L", data, self._types_off)
         self._str_cache: dict[int, str] = {}
+        self._found: dict[str, int] = {}  # find_string's answers
         self._type_cache: dict[int, str] = {}
         self._proto_cache: dict[int, str] = {}
         self._parts: list[tuple[str, str, str, str] | None] | None = None
@@ -291,11 +295,12 @@ class Dex:
         return lo
 
     def find_string(self, s: str) -> int:
-        key = s.encode("utf-8")
-        i = self._bisect_string(key)
-        if i < self.n_strings and self._string_raw(i) == key:
-            return i
-        return -1
+        hit = self._found.get(s)
+        if hit is None:
+            key = s.encode("utf-8")
+            i = self._bisect_string(key)
+            hit = self._found[s] = i if i < self.n_strings and self._string_raw(i) == key else -1
+        return hit
 
     def string_prefix_range(self, prefix: str) -> range:
         """Indices of every string that starts with ``prefix`` (a contiguous run: the table is sorted)."""
@@ -438,6 +443,28 @@ class Dex:
         if n < 0:
             return range(0)
         return self._member_range(self._methods_off, self.n_methods, t, n)
+
+    def methods_named(self, names: set[int]) -> list[int]:
+        """Every method_id whose name is one of the string indices ``names`` (any class), in order.
+
+        The table is sorted by class, not name, so this reads the name column of the whole table
+        (a few ms for 65k method_ids)."""
+        if not names or not self.n_methods:
+            return []
+        column = array("L" if array("L").itemsize == 4 else "I")
+        start = self._methods_off
+        column.frombytes(self.data[start:start + 8 * self.n_methods])
+        if column.itemsize != 4:
+            raise DexError("no 32-bit array type on this platform")
+        if _BIG_ENDIAN:
+            column.byteswap()
+        return [i for i, n in enumerate(column[1::2]) if n in names]
+
+    def method_class(self, midx: int) -> int:
+        """The class type index of a method index."""
+        if not 0 <= midx < self.n_methods:
+            raise DexError(f"method index {midx} out of range")
+        return _U16.unpack_from(self.data, self._methods_off + 8 * midx)[0]
 
     def find_fields(self, class_descriptor: str, name: str) -> range:
         t = self.find_type(class_descriptor)
@@ -998,7 +1025,7 @@ def decode_calls(data: bytes, start: int, end: int) -> tuple[list, list, list]:
     u32 = _U32.unpack_from
     pc = start
     try:
-        while True:
+        while pc <= end:
             pc = skip(data, pc, end).end()
             if pc >= end:
                 break
