@@ -3,8 +3,9 @@
 ``tests/apps/twin_imei/`` (smali, built into ``tests/apps/twin_imei.apk`` by scripts/build_apks.py)
 and ``tests/apps/twin_imei_src/`` (a Gradle project with the Java sources the smali was written
 from) encode one app: an IMEI read and an Umeng init in Application.onCreate, a start-up permission
-request, a Handler-posted IMSI read through an anonymous Runnable, a clipboard read in onResume and
-an Android ID read in a BOOT_COMPLETED receiver. Whatever rules exist when the suite runs must fire
+request (and a second one in onStart through the inherited ``requestPermissions``), a Handler-posted
+IMSI read through an anonymous Runnable, a clipboard read in onResume and an Android ID read in a
+BOOT_COMPLETED receiver. Whatever rules exist when the suite runs must fire
 identically on both, down to the class and method of each code-level finding.
 """
 
@@ -52,6 +53,23 @@ def test_same_code_references_with_the_same_reachability(reports):
 
     assert refs(apk) == refs(src)
     assert any(api == "telephony.get-device-id" and reach for api, _c, _m, reach in refs(src))
+
+
+def test_inherited_call_is_the_same_reference(reports):
+    """``requestPermissions(...)`` in MainActivity.onStart: source mode resolves the unqualified
+    call through the class hierarchy; in DEX the call site names MainActivity, and the APK
+    collector resolves it up the superclass chain to ``android.app.Activity.requestPermissions``."""
+    apk, src = reports
+
+    def inherited(r):
+        return {(c.api_id, c.api, c.location.class_name, c.location.method, c.reachable)
+                for c in r.facts.code_refs if c.location.method == "onStart"}
+
+    assert inherited(apk) == inherited(src) == {
+        ("activity.request-permissions", "android.app.Activity.requestPermissions",
+         "com.selfaudit.twin.MainActivity", "onStart", True)}
+    (ref,) = [c for c in apk.facts.code_refs if c.location.method == "onStart"]
+    assert ref.via == "com.selfaudit.twin.MainActivity"
 
 
 def test_same_rules_fire(reports):

@@ -3,7 +3,9 @@
 .source "MainActivity.java"
 
 # Twin of MainActivity.java: a runtime permission request at start-up, a Handler-posted
-# IMSI read (anonymous Runnable MainActivity$1) and a clipboard read in onResume.
+# IMSI read (anonymous Runnable MainActivity$1), a clipboard read in onResume, and a second
+# permission request in onStart through the inherited Activity.requestPermissions (the call site
+# names MainActivity).
 
 .method public constructor <init>()V
     .registers 1
@@ -60,5 +62,21 @@
     .line 31
     invoke-virtual {v0}, Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;
     .line 32
+    return-void
+.end method
+
+.method protected onStart()V
+    .registers 4
+    .line 42
+    invoke-super {p0}, Landroid/app/Activity;->onStart()V
+    .line 43
+    const/4 v0, 0x1
+    new-array v0, v0, [Ljava/lang/String;
+    const/4 v1, 0x0
+    const-string v2, "android.permission.CAMERA"
+    aput-object v2, v0, v1
+    const/4 v1, 0x2
+    invoke-virtual {p0, v0, v1}, Lcom/selfaudit/twin/MainActivity;->requestPermissions([Ljava/lang/String;I)V
+    .line 44
     return-void
 .end method

@@ -10,7 +10,7 @@ import android.os.Looper;
 import android.telephony.TelephonyManager;
 import androidx.core.app.ActivityCompat;
 
-/** Asks for a permission at start-up, posts an IMSI read, reads the clipboard on resume. */
+/** Asks for permissions at start-up (twice), posts an IMSI read, reads the clipboard on resume. */
 public class MainActivity extends Activity {
     @Override
     protected void onCreate(Bundle savedInstanceState) {
@@ -35,5 +35,11 @@ public class MainActivity extends Activity {
     static void readSubscriber(Context context) {
         TelephonyManager tm = (TelephonyManager) context.getSystemService("phone");
         tm.getSubscriberId();
+    }
+
+    @Override
+    protected void onStart() {
+        super.onStart();
+        requestPermissions(new String[] {Manifest.permission.CAMERA}, 2);
     }
 }
