@@ -675,6 +675,7 @@ class Graph:
         self._pending_types: dict[str, tuple[tuple[str, ...], str]] = {}
         self._dispatched: set[int] = set()  # ids of the plans whose call site is registered
         self._sites: dict[str, list[tuple[str, int]]] | None = None
+        self._reached_names: set[tuple[str, str]] | None = None  # (class, name) of reached methods
         # Methods that pass a callback parameter on to a hand-off (an SDK's executor wrapper):
         # their callers' objects are the candidates.
         self._callers: dict[str, dict[str, None]] = {}
@@ -1028,6 +1029,15 @@ class Graph:
         if key in self.parent:
             return key
         cls, name, desc = split_key(key)
+        reached = self._reached_names
+        if reached is None:
+            reached = set()
+            for k in self.parent:  # split_key's (class, name), without filling its cache
+                c, _, n = k.partition("(")[0].rpartition(".")
+                reached.add((c, n))
+            self._reached_names = reached
+        if (cls, name) not in reached:
+            return None  # no method of that name reached: no need to look at the class
         best = None
         for k in self.az.methods_named(cls, name):
             if k in self.parent and _compatible(split_key(k)[2], desc):
@@ -1663,12 +1673,16 @@ def annotate(facts: AppFacts) -> Reachability | None:
     if az is None:
         return None
     g = az.any()
+    seen: dict[str | None, Site] = {}  # the any graph has no gate: a site depends on its method only
     for ref in facts.code_refs:
         if ref.container:
             continue
-        site = g.site(ref)
+        key = location_key(ref.location)
+        site = seen.get(key)
+        if site is None:
+            site = seen[key] = g.site(ref)
         ref.reachable = site.reachable
-        ref.path = site.path
+        ref.path = list(site.path)
     return az
 
 
