@@ -1231,18 +1231,20 @@ class Reachability:
         """App classes ``m`` instantiates through ``plans``: constructor calls (not its own or its
         superclass's from a constructor), plus ``new-instance`` and class constants when unguarded,
         plus classes named for reflection."""
-        cls, mname, _ = split_key(m)
         made: list[str] = []
+        parts: tuple[str, str, str] | None = None
         sup: list[str | None] | None = None
         reflect = False
         for p in plans:
             if p.init:
+                if parts is None:
+                    parts = split_key(m)
                 tcls = p.cls
-                if mname == "<init>":
-                    if tcls == cls:
+                if parts[1] == "<init>":
+                    if tcls == parts[0]:
                         continue
                     if sup is None:
-                        sup = [self.code.superclass(cls)]
+                        sup = [self.code.superclass(parts[0])]
                     if tcls == sup[0]:
                         continue
                 made.append(tcls)
@@ -1250,7 +1252,12 @@ class Reachability:
                 reflect = True
         if not guarded:
             made += self.code.instantiated(m)
-        if reflect or (mname == "<init>" and cls == self.facts.application.name):
+        app = self.facts.application.name
+        if not reflect and app and m.startswith(app):
+            if parts is None:
+                parts = split_key(m)
+            reflect = parts[1] == "<init>" and parts[0] == app
+        if reflect:
             made += self._reflective(m)
         if not guarded and self._const_classes is not None:
             made += self.class_constants(m)
