@@ -266,3 +266,22 @@ def test_dex_string_offsets_out_of_range_in_lazy_model(tmp_path):
         return
     assert any("classes2.dex" in w for w in facts.warnings)
     assert facts.code.calls("a.a.b.a()V") == []
+
+
+def test_dex_inherited_call_with_a_bad_class_index_is_skipped(tmp_path):
+    """Resolving inherited APIs reads every method_id named like an API member; one whose class
+    index is out of range matches nothing, and the rest of the code is still read."""
+    from selfaudit.collect.dex import Dex
+
+    src = conftest.test_app("apk_inherited")
+    with zipfile.ZipFile(src) as z:
+        dex = bytearray(z.read("classes.dex"))
+    d = Dex(bytes(dex))
+    (midx,) = [m for m in range(d.n_methods)
+               if d.method_key(m) == "com.selfaudit.inherited.MainActivity.requestPermissions([Ljava/lang/String;I)V"]
+    struct.pack_into("<H", dex, d._methods_off + 8 * midx, 0xFFFF)
+    facts = collect_apk(_rezip(tmp_path, {"classes.dex": bytes(dex)}, src=src), knowledge())
+    assert {(r.location.class_name, r.via) for r in facts.code_refs} == {
+        ("com.selfaudit.inherited.BaseActivity", None),
+        ("com.selfaudit.inherited.SyncService", "com.selfaudit.inherited.SyncService"),
+    }

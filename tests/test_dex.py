@@ -134,3 +134,10 @@ def test_call_only_tokeniser_agrees_with_the_full_one(corpus):
         invokes, news, classes = decode_calls(data, s, e)
         assert invokes == full.invokes and news == full.new_instances
         assert classes == full.const_classes
+
+
+def test_call_tokeniser_refuses_an_invoke_past_the_end():
+    from selfaudit.collect.dex import decode_calls
+
+    with pytest.raises(DexError, match="past the end of the method"):
+        decode_calls(bytes([0x6E, 0x10, 0, 0, 0, 0]), 0, 2)  # invoke-virtual needs 6 bytes

@@ -171,17 +171,20 @@ class Inherited:
         model = self.model
         app: dict[int, str | None] = {}
         for midx in dex.methods_named(set(wanted)):
-            tidx, pidx, nidx = dex.method_id(midx)
-            cls = app.get(tidx, "")
-            if cls == "":
-                b = dex.binary_name(tidx)
-                cls = app[tidx] = b if model.has_class(b) else None
-            if cls is None:
-                continue
-            name = wanted[nidx]
-            if not self.may_inherit(cls, name):
-                continue
-            found = self.resolve(cls, name, dex.proto(pidx))
+            try:
+                tidx, pidx, nidx = dex.method_id(midx)
+                cls = app.get(tidx, "")
+                if cls == "":
+                    b = dex.binary_name(tidx)
+                    cls = app[tidx] = b if model.has_class(b) else None
+                if cls is None:
+                    continue
+                name = wanted[nidx]
+                if not self.may_inherit(cls, name):
+                    continue
+                found = self.resolve(cls, name, dex.proto(pidx))
+            except (DexError, IndexError, struct.error):
+                continue  # a malformed method_id: no call site can be matched through it anyway
             if found:
                 out[midx] = [(api, cls) for api in found]
         return out
