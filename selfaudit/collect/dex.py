@@ -625,19 +625,24 @@ class Dex:
 
     # -- code --------------------------------------------------------------------------------
 
+    def _code_bounds(self, code_off: int) -> tuple[int, int]:
+        """Start and end of the instructions of the code_item at ``code_off``, bounds-checked."""
+        data = self.data
+        if code_off + 16 > len(data):
+            raise DexError(f"code_item at {code_off} lies outside the file")
+        (size,) = _U32.unpack_from(data, code_off + 12)
+        start = code_off + 16
+        end = start + 2 * size
+        if end > len(data):
+            raise DexError(f"code_item at {code_off} runs past the end of the file")
+        return start, end
+
     def method_code(self, code_off: int) -> MethodCode:
         """Decode the method whose code_item is at ``code_off`` (cached)."""
         mc = self._method_code.get(code_off)
         if mc is None:
-            data = self.data
-            if code_off + 16 > len(data):
-                raise DexError(f"code_item at {code_off} lies outside the file")
-            (size,) = _U32.unpack_from(data, code_off + 12)
-            start = code_off + 16
-            end = start + 2 * size
-            if end > len(data):
-                raise DexError(f"code_item at {code_off} runs past the end of the file")
-            mc = self._method_code[code_off] = decode_insns(data, start, end)
+            start, end = self._code_bounds(code_off)
+            mc = self._method_code[code_off] = decode_insns(self.data, start, end)
         return mc
 
     def method_calls(self, code_off: int) -> tuple[list, list, list]:
@@ -648,15 +653,8 @@ class Dex:
             return mc.invokes, mc.new_instances, mc.const_classes
         hit = self._calls_cache.get(code_off)
         if hit is None:
-            data = self.data
-            if code_off + 16 > len(data):
-                raise DexError(f"code_item at {code_off} lies outside the file")
-            (size,) = _U32.unpack_from(data, code_off + 12)
-            start = code_off + 16
-            end = start + 2 * size
-            if end > len(data):
-                raise DexError(f"code_item at {code_off} runs past the end of the file")
-            hit = self._calls_cache[code_off] = decode_calls(data, start, end)
+            start, end = self._code_bounds(code_off)
+            hit = self._calls_cache[code_off] = decode_calls(self.data, start, end)
         return hit
 
     # -- scanning ----------------------------------------------------------------------------
